@@ -1,0 +1,3 @@
+from goalign.cli import main
+
+main()
