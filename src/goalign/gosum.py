@@ -298,7 +298,7 @@ class GoSum:
         hashes = self._hashes.get((path, version), [])
         return bool(hashes) if h1 is None else h1 in hashes
 
-    def keys(self) -> list[ModuleVersion]:
+    def modules(self) -> list[ModuleVersion]:
         """Return the recorded (path, version field) pairs in the order Go writes them."""
         return [
             ModuleVersion(p, v)
