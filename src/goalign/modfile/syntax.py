@@ -108,3 +108,36 @@ class FileSyntax:
     name: str
     comments: Comments = field(default_factory=Comments)
     stmts: list[Expr] = field(default_factory=list)
+
+    def cleanup(self) -> None:
+        """Drop deleted lines (those left with no tokens) and blocks left with none.
+
+        A block holding exactly one line becomes that single line, carrying the block's
+        comments, unless comments stand before its ``)``. The line object itself is kept
+        (only its fields change), so views that point at it stay valid.
+        """
+        stmts: list[Expr] = []
+        for stmt in self.stmts:
+            if isinstance(stmt, Line):
+                if not stmt.tokens:
+                    continue
+            elif isinstance(stmt, LineBlock):
+                live = [line for line in stmt.lines if line.tokens]
+                if not live:
+                    continue
+                if len(live) == 1 and not stmt.rparen.comments.before:
+                    line = live[0]
+                    line.comments = Comments(
+                        before=stmt.comments.before + line.comments.before,
+                        suffix=line.comments.suffix + stmt.comments.suffix,
+                        after=line.comments.after + stmt.comments.after,
+                    )
+                    line.tokens = stmt.tokens + line.tokens
+                    line.in_block = False
+                    line.start = Position()
+                    line.end = Position()
+                    stmts.append(line)
+                    continue
+                stmt.lines = live
+            stmts.append(stmt)
+        self.stmts = stmts
