@@ -44,8 +44,9 @@ class ModuleSpec:
 
     ``go_mod`` is the go.mod text; None generates ``module``, ``go`` and ``requires``
     lines (and, for a ``+incompatible`` version, the one-line go.mod Go synthesises).
-    ``files`` maps names relative to the module root to contents; None gives one
-    package at the root (see :meth:`source`). ``time`` defaults to the timestamp of a
+    ``files`` maps names relative to the module root to contents (a name ending in
+    ``/`` is a directory entry); None gives one package at the root (see
+    :meth:`source`). ``time`` defaults to the timestamp of a
     pseudo-version, else :data:`DEFAULT_TIME`. ``zip_go_mod`` says whether the zip
     holds the go.mod (default: not for ``+incompatible``). ``listed`` says whether
     ``@v/list`` names the version (default: not for pseudo-versions).

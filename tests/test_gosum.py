@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -111,6 +112,18 @@ def test_hash_zip_unsupported_method() -> None:
     with pytest.raises(InputError, match="unsupported compression algorithm 12") as err:
         hash_zip(data)
     assert err.value.hint
+
+
+@given(st.data())
+def test_hash_zip_damaged_raises_input_error_only(data: st.DataObject) -> None:
+    damaged = bytearray(HELLO.zip_bytes())
+    if data.draw(st.booleans()):
+        del damaged[data.draw(st.integers(0, len(damaged) - 1)) :]
+    else:
+        for _ in range(data.draw(st.integers(1, 3))):
+            damaged[data.draw(st.integers(0, len(damaged) - 1))] = data.draw(st.integers(0, 255))
+    with contextlib.suppress(InputError):
+        hash_zip(bytes(damaged))
 
 
 def test_hash_files_refuses_newlines() -> None:
@@ -297,6 +310,7 @@ TREE_FILES = {
         '\t_ "example.com/tree/internal/x"\n'
         ")\n"
     ),
+    "a/": "",  # a directory entry: dirhash counts it as an empty file
     "a/b/b.go": "package b\n\nconst B = 1\n",
     "a/b/b_test.go": 'package b\n\nimport "testing"\n\nfunc TestB(t *testing.T) {}\n',
     "internal/x/x.go": "package x\n",

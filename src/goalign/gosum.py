@@ -123,7 +123,17 @@ def hash_zip(data: bytes | BinaryIO, *, name: str = "module zip") -> str:
             raw_names = [_raw_zip_name(info) for info in infos]
             last = dict(zip(raw_names, infos, strict=True))
             contents = {raw: _read_zip_entry(archive, info, name) for raw, info in last.items()}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as err:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        # zipfile's reactions to some damaged headers (a negative seek, an undecodable
+        # UTF-8 name, a "version needed" it does not know, flags it does not support).
+        ValueError,
+        NotImplementedError,
+    ) as err:
         raise InputError(f"{name}: not a valid zip file: {err}") from err
     return _hash1((raw, contents[raw]) for raw in raw_names)
 
@@ -300,11 +310,7 @@ class GoSum:
 
     def modules(self) -> list[ModuleVersion]:
         """Return the recorded (path, version field) pairs in the order Go writes them."""
-        return [
-            ModuleVersion(p, v)
-            for p, v in sorted(self._hashes, key=_sort_key)
-            if self._hashes[(p, v)]
-        ]
+        return [ModuleVersion(p, v) for p, v in sorted(self._hashes, key=_sort_key)]
 
     def entries(self) -> Iterator[tuple[str, str, str]]:
         """Yield (path, version field, hash) in the order Go writes them."""
@@ -332,8 +338,9 @@ def parse(data: bytes, path: str = "go.sum", *, lax: bool = False) -> GoSum:
     ignores such lines so that it can repair the file). Fields are not checked
     further: Go reads any text there.
 
-    :raises GoSumError: with Go's message, ``malformed go.sum:`` and then one
-        ``FILE:LINE: wrong number of fields N`` line per bad line.
+    :raises GoSumError: ``malformed go.sum:`` and then one
+        ``FILE:LINE: wrong number of fields N`` line per bad line. Go stops at the
+        first bad line, so with one the message is exactly Go's.
     """
     # surrogateescape keeps bytes that are not UTF-8, so format() writes them back.
     text = data.decode("utf-8", "surrogateescape")
