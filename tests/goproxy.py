@@ -21,7 +21,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cmp_to_key
 from pathlib import Path
 
 from goalign import semver
@@ -46,10 +45,10 @@ class ModuleSpec:
     lines (and, for a ``+incompatible`` version, the one-line go.mod Go synthesises).
     ``files`` maps names relative to the module root to contents (a name ending in
     ``/`` is a directory entry); None gives one package at the root (see
-    :meth:`source`). ``time`` defaults to the timestamp of a
-    pseudo-version, else :data:`DEFAULT_TIME`. ``zip_go_mod`` says whether the zip
-    holds the go.mod (default: not for ``+incompatible``). ``listed`` says whether
-    ``@v/list`` names the version (default: not for pseudo-versions).
+    :meth:`source`). ``time`` defaults to the timestamp of a pseudo-version, else
+    :data:`DEFAULT_TIME`. ``zip_go_mod`` says whether the zip holds the go.mod
+    (default: not for ``+incompatible``). ``listed`` says whether ``@v/list`` names
+    the version (default: not for pseudo-versions).
     """
 
     path: str
@@ -159,17 +158,16 @@ def write_proxy(root: Path, modules: Iterable[ModuleSpec]) -> str:
     for path, specs in by_path.items():
         vdir = root / escape_path(path) / "@v"
         vdir.mkdir(parents=True, exist_ok=True)
-        listed = set()
+        listed: set[str] = set()
         list_file = vdir / "list"
         if list_file.exists():
             listed = {line for line in list_file.read_text().split("\n") if line}
         for spec in specs:
-            stem = vdir / escape_version(spec.version)
-            stem.with_name(stem.name + ".info").write_bytes(spec.info_bytes())
-            stem.with_name(stem.name + ".mod").write_bytes(spec.mod_bytes())
-            stem.with_name(stem.name + ".zip").write_bytes(spec.zip_bytes())
+            base = escape_version(spec.version)
+            (vdir / f"{base}.info").write_bytes(spec.info_bytes())
+            (vdir / f"{base}.mod").write_bytes(spec.mod_bytes())
+            (vdir / f"{base}.zip").write_bytes(spec.zip_bytes())
             if spec.is_listed():
                 listed.add(spec.version)
-        ordered = sorted(listed, key=cmp_to_key(semver.compare))
-        list_file.write_text("".join(v + "\n" for v in ordered))
+        list_file.write_text("".join(v + "\n" for v in semver.sort(listed)))
     return root.resolve().as_uri()

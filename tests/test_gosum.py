@@ -495,3 +495,36 @@ def test_malformed_message_matches_go(go_tmp: Path, proxy: str, tmp_path: Path) 
     with pytest.raises(GoSumError) as err:
         gosum.parse((main / "go.sum").read_bytes(), str(main / "go.sum"))
     assert out == f"{err.value}\n"
+
+
+# --- the proxy helper, as Go reads it -------------------------------------------------
+
+
+@pytest.mark.go
+def test_proxy_lists_and_retracts_as_go_reads(tmp_path: Path, go_tmp: Path) -> None:
+    pseudo = "v1.1.1-0.20240305060708-0123456789ab"
+    url = write_proxy(
+        tmp_path / "proxy",
+        [
+            ModuleSpec("example.com/R", "v1.0.0"),
+            ModuleSpec(
+                "example.com/R",
+                "v1.1.0",
+                go_mod="module example.com/R\n\ngo 1.21\n\nretract v1.0.0 // broken\n",
+            ),
+            ModuleSpec("example.com/R", pseudo),
+        ],
+    )
+    list_file = tmp_path / "proxy" / "example.com" / "!r" / "@v" / "list"
+    assert list_file.read_text() == "v1.0.0\nv1.1.0\n"
+
+    def listing(query: str) -> dict[str, object]:
+        out = run_go(
+            ["list", "-m", "-json", "-retracted", *query.split()], tmp_path, go_tmp, GOPROXY=url
+        )
+        result: dict[str, object] = json.loads(out.stdout)
+        return result
+
+    assert listing("-versions example.com/R")["Versions"] == ["v1.0.0", "v1.1.0"]
+    assert listing("example.com/R@v1.0.0")["Retracted"] == ["broken"]
+    assert listing(f"example.com/R@{pseudo}")["Time"] == "2024-03-05T06:07:08Z"
