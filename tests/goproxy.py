@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from goalign import semver
-from goalign.module import escape_path, escape_version
+from goalign.module import escape_path, escape_version, split_path_version
 
 __all__ = ["ModuleSpec", "write_proxy"]
 
@@ -70,10 +70,8 @@ class ModuleSpec:
     @property
     def package(self) -> str:
         """Return the Go package name of the module's root package."""
-        last = self.path.rsplit("/", 1)[-1]
-        if re.fullmatch(r"v\d+", last) and "/" in self.path:
-            last = self.path.rsplit("/", 2)[-2]
-        last = re.sub(r"\.v\d+$", "", last)  # gopkg.in/yaml.v3
+        prefix, _, _ = split_path_version(self.path)  # without /v2 or gopkg.in's .v3
+        last = prefix.rsplit("/", 1)[-1]
         name = re.sub(r"\W", "_", last, flags=re.ASCII).lower()
         if not name or name[0].isdigit():
             name = "p" + name
