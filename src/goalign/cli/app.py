@@ -1,0 +1,95 @@
+"""The typer application, its commands and the one place errors become exit codes.
+
+Commands import the library lazily, inside their bodies, so ``goalign --help`` does
+not pay for modules it does not use.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from goalign.cli.exitcodes import ExitCode
+from goalign.errors import GoalignError, InputError, ProxyError, ResolutionError
+
+app = typer.Typer(
+    name="goalign",
+    help="Align the module versions of a Go host and its native plugins.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from goalign import __version__
+
+        typer.echo(f"goalign {__version__}")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Align the module versions of a Go host and its native plugins."""
+
+
+@app.command("fmt")
+def fmt_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="go.mod files, or folders holding one (default: ./go.mod)."),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Change nothing; exit 1 if a file is not formatted.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Change nothing; print what formatting would change.")
+    ] = False,
+) -> None:
+    """Format go.mod files exactly as `go mod edit -fmt` does, without Go.
+
+    Every file is read and checked first; files are rewritten only if all of them
+    parse, and then all together, so a bad file leaves every file untouched.
+    """
+    from goalign.cli.fmt import run
+
+    raise typer.Exit(run(paths or [Path("go.mod")], check=check, diff=diff))
+
+
+def exit_code(error: GoalignError) -> ExitCode:
+    """Return the exit code DESIGN.md assigns to an error."""
+    if isinstance(error, InputError):
+        return ExitCode.BAD_INPUT
+    if isinstance(error, ResolutionError):
+        return ExitCode.IMPOSSIBLE
+    if isinstance(error, ProxyError):
+        return ExitCode.NETWORK
+    return ExitCode.BAD_INPUT
+
+
+def main() -> None:
+    """Run the command line; user errors print ``goalign: message`` and exit with their code.
+
+    Click handles usage errors itself (exit 2) and turns ``typer.Exit`` into the exit
+    status; everything goalign raises for bad input, impossible requests or a failing
+    proxy arrives here as a :class:`GoalignError`.
+    """
+    try:
+        app()
+    except GoalignError as error:
+        print(f"goalign: {error}", file=sys.stderr)
+        if error.hint:
+            print(f"hint: {error.hint}", file=sys.stderr)
+        sys.exit(exit_code(error))
+    except KeyboardInterrupt:
+        print("goalign: interrupted", file=sys.stderr)
+        sys.exit(130)
