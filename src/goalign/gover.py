@@ -49,11 +49,11 @@ DEFAULT_GO_WORK_VERSION = "1.18"
 
 
 class GoVersion(NamedTuple):
-    """Return-value type of :func:`parse`: the parts of a Go version, as decimal strings.
+    """The parts of a Go version as decimal strings, as :func:`parse` returns them.
 
-    All fields are "" for an invalid version. ``minor`` is "" only for nothing (a
-    bare major fills in ``0.0``); ``patch`` is "" for a language version from 1.21 on
-    and for prereleases.
+    All fields are "" for an invalid version. A valid one always has a minor (a bare
+    major means ``N.0.0``); ``patch`` is "" for a language version from 1.21 on and
+    for prereleases, whose ``kind`` (``rc``) and ``pre`` (``1``) are then set.
     """
 
     major: str = ""

@@ -93,7 +93,7 @@ def _ident_key(ident: str) -> _IdentKey:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Version:
-    """Return-value type of :meth:`parse`: a valid semantic version, taken apart.
+    """A valid semantic version taken apart, as :meth:`parse` returns it.
 
     ``major``, ``minor`` and ``patch`` are decimal strings without leading zeros;
     ``prerelease`` keeps its leading ``-`` and ``build`` its leading ``+``, as Go's
