@@ -654,7 +654,7 @@ SEP_NONE = "module x.com/m\n\ngo 1.21\n\nreplace a.com/a => ../a\n"
 SEP_ONE_LINE = "module x.com/m\n\ngo 1.21\n\nrequire a.com/a v1.0.0 // indirect\n"
 
 SET_OPS = ["SetRequire", "SetRequireSeparateIndirect", "SetRequireAtMostTwo"]
-WANTS = {
+WANTS: dict[str, list[list[Any]]] = {
     "same": [["a.com/a", "v1.0.0", False], ["b.com/b", "v1.0.0", True]],
     "flip": [["a.com/a", "v1.1.0", True], ["b.com/b", "v1.2.0", False]],
     "add-both": [
@@ -953,3 +953,77 @@ def test_view_matches_the_written_file(data: st.DataObject) -> None:
     if any(op[0] == "AddRetract" for op in ops):
         assert set(got.pop("retract")) <= set(want.pop("retract"))
     assert got == want
+
+
+@pytest.mark.go
+@pytest.mark.parametrize(
+    ("go_version", "method"),
+    [
+        ("1.16", "SetRequire"),
+        ("1.17", "SetRequireSeparateIndirect"),
+        ("1.26.3", "SetRequireSeparateIndirect"),
+        ("1.27rc1", "SetRequireAtMostTwo"),
+        ("1.28.0", "SetRequireAtMostTwo"),
+    ],
+)
+def test_update_require_picks_go_commands_variant(
+    xmod: Oracle, set_ops: list[str], go_version: str, method: str
+) -> None:
+    if method not in set_ops:
+        pytest.skip(f"{method} is not in this toolchain's x/mod")
+    gomod = SEP_COMMENTED.replace("go 1.21", f"go {go_version}")
+    rows = WANTS["mixed"]
+    want = xmod.call("modfile.edit", data=gomod, ops=[[method, rows]], sort=True)
+    f = parse(gomod.encode())
+    edit.update_require(f, [edit.RequireSpec(p, v, i) for p, v, i in rows], go_version)
+    assert f.format().decode() == want["result"]
+
+
+FLAG_POOL = [
+    *(f"-require={p}@{v}" for p in PATHS for v in VERSIONS[p][:2]),
+    *(f"-droprequire={p}" for p in PATHS),
+    *(f"-exclude={p}@{VERSIONS[p][0]}" for p in PATHS),
+    *(f"-dropexclude={p}@{VERSIONS[p][0]}" for p in PATHS),
+    *(f"-replace={p}=../dir2" for p in PATHS[:3]),
+    *(f"-replace={p}@{VERSIONS[p][0]}=z.com/fork@v1.1.0" for p in PATHS[:3]),
+    *(f"-dropreplace={p}" for p in PATHS[:3]),
+    *(f"-dropreplace={p}@{VERSIONS[p][0]}" for p in PATHS[:3]),
+    "-retract=v1.0.0",
+    "-retract=[v1.1.0,v1.2.0]",
+    "-dropretract=v1.0.0",
+    "-dropretract=[v1.1.0,v1.2.0]",
+    "-tool=t.com/x",
+    "-tool=t.com/new",
+    "-droptool=t.com/y",
+    "-ignore=./c",
+    "-dropignore=./a",
+    "-godebug=k=5",
+    "-godebug=new=1",
+    "-dropgodebug=j",
+    "-go=1.22",
+    "-go=none",
+    "-toolchain=go1.28.0",
+    "-toolchain=none",
+    "-module=x.com/renamed",
+    "-exclude=a.com/a@v1.2",
+]
+
+
+@pytest.fixture(scope="module")
+def edit_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for many go runs (go may still be writing its telemetry as one ends)."""
+    return tmp_path_factory.mktemp("go-mod-edit")
+
+
+@pytest.mark.go
+@settings(
+    max_examples=int(os.environ.get("GOALIGN_EDIT_FLAG_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(gomod=gomod_text(), flags=st.lists(st.sampled_from(FLAG_POOL), max_size=6))
+def test_generated_go_mod_edit_commands(edit_dir: Path, gomod: str, flags: list[str]) -> None:
+    want = go_mod_edit(edit_dir, gomod, flags)
+    if not want[0] and "errors parsing" in want[1]:
+        return  # only files Go accepts
+    assert py_mod_edit(gomod, flags) == want

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from goalign import semver
+from goalign import gover, semver
 from goalign.errors import InputError, InvalidPath, InvalidVersion
 from goalign.modfile._strconv import quote, trim_space
 from goalign.modfile.format import auto_quote, must_quote
@@ -92,6 +92,7 @@ __all__ = [
     "set_require_at_most_two",
     "set_require_separate_indirect",
     "update_line",
+    "update_require",
 ]
 
 # New nodes have no position, like those x/mod creates.
@@ -488,6 +489,22 @@ def set_require_at_most_two(f: File, reqs: Iterable[RequireSpec]) -> None:
     above the target that takes most of their lines (direct wins when any line is).
     """
     _set_require_separate_indirect(f, list(reqs), simplify=True)
+
+
+def update_require(f: File, reqs: Iterable[RequireSpec], go_version: str) -> None:
+    """Make the requirements exactly ``reqs`` as ``go get`` and ``go mod tidy`` write them
+    for a module whose go line says ``go_version``.
+
+    That is :func:`set_require` below go 1.17, :func:`set_require_separate_indirect`
+    below go 1.27 and :func:`set_require_at_most_two` from then on (cmd/go's
+    UpdateGoModFromReqs).
+    """
+    if gover.compare(go_version, "1.17") < 0:
+        set_require(f, reqs)
+    elif gover.compare(go_version, "1.27") < 0:
+        set_require_separate_indirect(f, reqs)
+    else:
+        set_require_at_most_two(f, reqs)
 
 
 def _has_comments(c: Comments) -> bool:
