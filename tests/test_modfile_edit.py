@@ -409,6 +409,22 @@ EDIT_CASES = [
     EditCase("dropretract", MISC, ("-dropretract=v1.0.0", "-dropretract=[v1.1.0,v1.2.0]")),
     EditCase("dropretract-then-retract", MISC, ("-dropretract=v1.0.0", "-retract=v1.0.0")),
     EditCase("retract-v2-module", "module x.com/m/v2\n", ("-retract=v2.0.1",)),
+    EditCase(
+        "go-add-module-in-block",
+        "module (\n\tx.com/m\n)\n\nrequire a.com/a v1.0.0\n",
+        (
+            "-go=1.21",
+            "-toolchain=go1.21.1",
+        ),
+    ),
+    EditCase("replace-dir-needs-quotes", GO21, ("-replace=a.com/a=../my dir",)),
+    EditCase("exclude-next-to-same-path-in-block", REPLACES, ("-exclude=a.com/a@v1.11.0",)),
+    EditCase(
+        "comment-blocks-and-trailing-comments",
+        "// Top.\n\nmodule x.com/m // m\n\n// Before go.\ngo 1.21 // g\n\n"
+        "require a.com/a v1.0.0\n// end\n",
+        ("-droprequire=a.com/a", "-go=none", "-require=b.com/b@v1.0.0", "-toolchain=go1.22.0"),
+    ),
     # combinations
     EditCase(
         "everything",

@@ -11,7 +11,10 @@ The view is always current: an entry that an edit deletes leaves ``f.require``,
 reading them. The syntax tree keeps the deleted line as a dead line (no tokens) until
 ``f.cleanup()`` (which formatting runs) drops it. That delay is deliberate: where Go
 puts a later line depends on blocks that only hold dead lines and on one-line blocks not
-yet folded into single lines, so cleaning eagerly would move later additions.
+yet folded into single lines, so cleaning eagerly would move later additions. Calling
+``f.cleanup()`` between edits is allowed and matches Go calling ``Cleanup`` there.
+Where x/mod panics (``SetRequire`` after a deletion with no ``Cleanup`` in between),
+these functions go on as if the deleted entries were already gone.
 
 Two quirks of x/mod are kept because ``go mod edit`` output depends on them:
 
