@@ -8,6 +8,8 @@ held: the parser has already re-quoted the ones it interpreted (see :func:`auto_
 
 from __future__ import annotations
 
+import re
+
 from goalign.modfile._strconv import encode, is_print, quote, trim_space
 from goalign.modfile.syntax import (
     Comment,
@@ -21,9 +23,14 @@ from goalign.modfile.syntax import (
 
 __all__ = ["auto_quote", "format_syntax", "must_quote"]
 
+# Printable ASCII that never needs quotes on its own (no space, quote or bracket).
+_PLAIN_ASCII = re.compile(r"[!#-&*+\-./0-Z\\^_a-z|~]+")
+
 
 def must_quote(s: str) -> bool:
     """Report whether ``s`` must be quoted to stand as one token on a go.mod line."""
+    if _PLAIN_ASCII.fullmatch(s):
+        return "//" in s or "/*" in s
     for c in s:
         if c in " \"'`":
             return True

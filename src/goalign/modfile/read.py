@@ -12,6 +12,7 @@ stand alone when a blank line follows), end-of-line comments to the node they en
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from goalign.errors import ModfileError
@@ -40,6 +41,8 @@ _COMMENT = "COMMENT"
 _PUNCT = frozenset("\n()[]{},")
 _NOT_IDENT = frozenset(" ()[]{},")
 _EOL = frozenset({_EOF, _EOLCOMMENT, "\n"})
+# ASCII identifier characters other than "/", which needs a look at what follows it.
+_ASCII_IDENT_RUN = re.compile(r"[!-'*+\-.0-Z\\^-z|~]+")
 
 
 def parse_syntax(data: bytes, name: str = "go.mod") -> FileSyntax:
@@ -117,7 +120,7 @@ class _Reader:
             self.col = 1 + len(chunk) - chunk.rfind("\n") - 1
         else:
             self.col += len(chunk)
-        self.byte += len(encode(chunk))
+        self.byte += len(chunk) if chunk.isascii() else len(encode(chunk))
         self.i = j
 
     def read_token(self) -> None:
@@ -127,7 +130,10 @@ class _Reader:
         while self.i < n:
             c = text[self.i]
             if c in " \t\r":
-                self.advance(self.i + 1)
+                j = self.i + 1
+                while j < n and text[j] in " \t\r":
+                    j += 1
+                self.advance(j)
                 continue
             if text.startswith("//", self.i):
                 self.read_comment()
@@ -152,13 +158,24 @@ class _Reader:
         if not _is_ident(c):
             raise self.error(f"unexpected input character {quote_rune(c)}")
         j = self.i
-        while j < n and _is_ident(text[j]):
-            if text.startswith("//", j):
+        while j < n:
+            run = _ASCII_IDENT_RUN.match(text, j)
+            if run:
+                j = run.end()
+                if j >= n:
+                    break
+            c = text[j]
+            if c == "/":
+                if text.startswith("//", j):
+                    break
+                if text.startswith("/*", j):
+                    self.advance(j)
+                    raise self.error("mod files must use // comments (not /* */ comments)")
+                j += 1
+            elif c >= "\x80" and _is_ident(c):
+                j += 1
+            else:
                 break
-            if text.startswith("/*", j):
-                self.advance(j)
-                raise self.error("mod files must use // comments (not /* */ comments)")
-            j += 1
         self.advance(j)
         self.token = _Token(_IDENT, pos, self.pos(), text[start:j])
 
