@@ -262,11 +262,12 @@ class File:
 
 
 # The forms Go accepts for the go and toolchain directives (x/mod GoVersionRE and
-# ToolchainRE); the toolchain form is loose on purpose, for future toolchain names.
-GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?")
+# ToolchainRE), anchored at both ends for re.match; the toolchain form is loose on
+# purpose, so that future toolchain names still read.
+GO_VERSION_RE = re.compile(r"([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[0-9]+)?\Z")
 TOOLCHAIN_RE = re.compile(r"default\Z|go1(?:\Z|\.)")
 # A dependency's go line may use a newer syntax; lax parsing keeps its major.minor.
-_LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)")
+_LAX_GO_VERSION_RE = re.compile(r"v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)\Z")
 _DEPRECATED_RE = re.compile(r"(?:^|\n\n)Deprecated: *(.*?)(?:\Z|\n\n)", re.DOTALL)
 
 _BLOCK_VERBS = frozenset(
@@ -412,8 +413,8 @@ def _apply(
         if len(args) != 1:
             raise _Bad("go directive expects exactly one argument")
         version = args[0]
-        if not GO_VERSION_RE.fullmatch(version):
-            m = None if strict else _LAX_GO_VERSION_RE.fullmatch(version)
+        if not GO_VERSION_RE.match(version):
+            m = None if strict else _LAX_GO_VERSION_RE.match(version)
             if m is None:
                 raise _Bad(f"invalid go version '{version}': must match format 1.23.0")
             version = tokens[first] = m[1]
