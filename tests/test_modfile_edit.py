@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from goalign.errors import InputError, InvalidVersion
 from goalign.modfile import edit
-from goalign.modfile._strconv import quote
 from goalign.modfile.format import format_syntax
 from goalign.modfile.rule import File, VersionInterval, parse
+from goalign.strconv import quote
 
 from gotool import run_go
 from oracle import Oracle

@@ -13,9 +13,9 @@ from goalign.modfile import (
     parse_lax,
     parse_syntax,
 )
-from goalign.modfile._strconv import fields, is_print, quote, quote_rune, trim_space, unquote
 from goalign.modfile.syntax import Comment, CommentBlock, Line, LineBlock, Position
 from goalign.module import ModuleVersion
+from goalign.strconv import fields, is_print, quote, quote_rune, trim_space, unquote
 
 
 def lines_of(f: File) -> list[Line]:

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from goalign import module
 from goalign.errors import InvalidPath, InvalidVersion
-from goalign.module import ModuleVersion, go_quote
+from goalign.module import ModuleVersion
+from goalign.strconv import quote as go_quote
+from goalign.strconv import quote_rune as go_quote_rune
 
 from oracle import Oracle
 
@@ -161,9 +163,9 @@ def test_go_quote(s: str, quoted: str) -> None:
 
 
 def test_go_quote_rune() -> None:
-    assert module.go_quote_rune("'") == "'\\''"
-    assert module.go_quote_rune('"') == "'\"'"
-    assert module.go_quote_rune("é") == "'é'"
+    assert go_quote_rune("'") == "'\\''"
+    assert go_quote_rune('"') == "'\"'"
+    assert go_quote_rune("é") == "'é'"
 
 
 # --- major versions ------------------------------------------------------------------------

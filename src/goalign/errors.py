@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from goalign.strconv import quote
+
 __all__ = [
     "CacheError",
     "GoSumError",
@@ -55,21 +57,30 @@ class InputError(GoalignError):
 
 
 class InvalidVersion(InputError, ValueError):
-    """A version string that is not valid where it is used."""
+    """A version string that is not valid where it is used.
 
-    def __init__(self, version: str, reason: str, *, path: str = "") -> None:
-        subject = f"{path}: " if path else ""
-        super().__init__(f"{subject}version {version!r} invalid: {reason}")
+    Prints as x/mod's errors do: ``version "v1.0.0" invalid: should be v2, not v1``,
+    or with a module path ``x.com/m/v2@v1.0.0: invalid version: should be v2, not v1``.
+    """
+
+    def __init__(self, version: str, reason: str, *, path: str = "", pseudo: bool = False) -> None:
+        noun = "pseudo-version" if pseudo else "version"
+        if path:
+            text = f"{path}@{version}: invalid {noun}: {reason}"
+        else:
+            text = f"{noun} {quote(version)} invalid: {reason}"
+        super().__init__(text)
         self.version = version
         self.reason = reason
         self.path = path
+        self.pseudo = pseudo
 
 
 class InvalidPath(InputError, ValueError):
     """A module, import or file path that is not valid."""
 
     def __init__(self, path: str, reason: str, *, kind: str = "module") -> None:
-        super().__init__(f"malformed {kind} path {path!r}: {reason}")
+        super().__init__(f"malformed {kind} path {quote(path)}: {reason}")
         self.path = path
         self.reason = reason
         self.kind = kind

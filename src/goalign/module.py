@@ -6,7 +6,7 @@ and https://go.dev/ref/mod#goproxy-protocol for the escaping.
 
 Every error's ``.reason`` is Go's own text for the problem, so a caller can compose the
 message the go command prints (``malformed module path "x": missing dot in first path
-element``, ``version "v1.0.0" invalid: should be v2, not v1``); :func:`go_quote` gives
+element``, ``version "v1.0.0" invalid: should be v2, not v1``); :func:`goalign.strconv.quote` gives
 Go's quoting for the subject.
 
 Why the escaping exists: module paths become file names in caches and URL paths on
@@ -19,13 +19,13 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from goalign import semver
 from goalign.errors import InvalidPath, InvalidVersion
+from goalign.strconv import quote, quote_rune
 
 __all__ = [
     "ModuleVersion",
@@ -37,8 +37,6 @@ __all__ = [
     "check_path_major",
     "escape_path",
     "escape_version",
-    "go_quote",
-    "go_quote_rune",
     "match_path_major",
     "path_major_prefix",
     "sort",
@@ -57,67 +55,6 @@ class ModuleVersion:
 
     def __str__(self) -> str:
         return f"{self.path}@{self.version}" if self.version else self.path
-
-
-# --- Go's quoting, for error texts --------------------------------------------------
-
-_ESCAPES = {
-    "\a": r"\a",
-    "\b": r"\b",
-    "\f": r"\f",
-    "\n": r"\n",
-    "\r": r"\r",
-    "\t": r"\t",
-    "\v": r"\v",
-}
-
-
-def _is_print(c: str) -> bool:
-    # Go's strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the
-    # ASCII space; no other space, no control or format character.
-    if c == " ":
-        return True
-    return unicodedata.category(c)[0] in "LMNPS"
-
-
-def _escape_char(c: str, quote: str) -> str:
-    if c == quote or c == "\\":
-        return "\\" + c
-    if 0xD800 <= ord(c) <= 0xDFFF:
-        # A surrogate stands for bytes that are not UTF-8; Go shows each byte.
-        return "".join(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
-    if _is_print(c):
-        return c
-    if c in _ESCAPES:
-        return _ESCAPES[c]
-    r = ord(c)
-    if r < 0x20 or r == 0x7F:
-        return f"\\x{r:02x}"
-    if r < 0x10000:
-        return f"\\u{r:04x}"
-    return f"\\U{r:08x}"
-
-
-def _undecodable(c: str) -> str:
-    # Surrogates outside surrogateescape's range are not bytes at all; spell them as
-    # the (invalid) UTF-8 Go would have seen.
-    if 0xDC80 <= ord(c) <= 0xDCFF:
-        return c
-    return c.encode("utf-8", "surrogatepass").decode("utf-8", "surrogateescape")
-
-
-def go_quote(s: str) -> str:
-    """Return s as Go's ``%q`` (strconv.Quote) writes it: double quotes, Go escapes.
-
-    >>> go_quote('a"b\\x00é\\u200b')
-    '"a\\\\"b\\\\x00é\\\\u200b"'
-    """
-    return '"' + "".join(_escape_char(c, '"') for ch in s for c in _undecodable(ch)) + '"'
-
-
-def go_quote_rune(c: str) -> str:
-    """Return the one-character string c as Go's ``%q`` writes a rune: ``'x'``."""
-    return "'" + _escape_char(c, "'") + "'"
 
 
 # --- path checks ----------------------------------------------------------------------
@@ -171,17 +108,17 @@ def _elem_problem(elem: str, kind: _Kind) -> str:
     if elem == "":
         return "empty path element"
     if elem.count(".") == len(elem):
-        return f"invalid path element {go_quote(elem)}"
+        return f"invalid path element {quote(elem)}"
     if elem[0] == "." and kind is _Kind.MODULE:
         return "leading dot in path element"
     if elem[-1] == ".":
         return "trailing dot in path element"
     for c in elem:
         if not _char_ok(c, kind):
-            return f"invalid char {go_quote_rune(c)}"
+            return f"invalid char {quote_rune(c)}"
     short = elem.partition(".")[0]
     if short.isascii() and short.upper() in _BAD_WINDOWS_NAMES:
-        return f"{go_quote(short)} disallowed as path element component on Windows"
+        return f"{quote(short)} disallowed as path element component on Windows"
     if kind is _Kind.FILE:
         # Short names matter only for import paths, never for file names.
         return ""
@@ -224,7 +161,7 @@ def _module_path_problem(path: str) -> str:
         return "leading dash in first path element"
     for c in first:
         if c not in _FIRST_ELEM_CHARS:
-            return f"invalid char {go_quote_rune(c)} in first path element"
+            return f"invalid char {quote_rune(c)} in first path element"
     if not split_path_version(path)[2]:
         return "invalid version"
     return ""
@@ -472,14 +409,14 @@ def unescape_path(escaped: str) -> str:
     path = _unescape(escaped)
     if path is None:
         raise InvalidPath(
-            escaped, f"invalid escaped module path {go_quote(escaped)}", kind="escaped module"
+            escaped, f"invalid escaped module path {quote(escaped)}", kind="escaped module"
         )
     problem = _module_path_problem(path)
     if problem:
         raise InvalidPath(
             escaped,
-            f"invalid escaped module path {go_quote(escaped)}: "
-            f"malformed module path {go_quote(path)}: {problem}",
+            f"invalid escaped module path {quote(escaped)}: "
+            f"malformed module path {quote(path)}: {problem}",
             kind="escaped module",
         )
     return path
@@ -493,8 +430,8 @@ def unescape_version(escaped: str) -> str:
     """
     v = _unescape(escaped)
     if v is None:
-        raise InvalidVersion(escaped, f"invalid escaped version {go_quote(escaped)}")
+        raise InvalidVersion(escaped, f"invalid escaped version {quote(escaped)}")
     problem = _elem_problem(v, _Kind.FILE)
     if problem:
-        raise InvalidVersion(escaped, f"invalid escaped version {go_quote(v)}: {problem}")
+        raise InvalidVersion(escaped, f"invalid escaped version {quote(v)}: {problem}")
     return v

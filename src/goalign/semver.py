@@ -356,7 +356,7 @@ def is_zero_pseudo(v: str) -> bool:
 def _split_pseudo(v: str) -> tuple[str, str, str, str]:
     """Return (base, timestamp, rev, build) of pseudo-version v, else raise."""
     if not is_pseudo(v):
-        raise InvalidVersion(v, "syntax error")
+        raise InvalidVersion(v, "syntax error", pseudo=True)
     bld = build(v)
     rest = v[: len(v) - len(bld)]
     rest, _, rev = rest.rpartition("-")
@@ -397,7 +397,7 @@ def pseudo_time(v: str) -> datetime:
             tzinfo=UTC,
         )
     except ValueError:
-        raise InvalidVersion(v, f'malformed time "{ts}"') from None
+        raise InvalidVersion(v, f'malformed time "{ts}"', pseudo=True) from None
 
 
 def pseudo_base(v: str) -> str:
@@ -415,13 +415,17 @@ def pseudo_base(v: str) -> str:
     pre = prerelease(base)
     if pre == "":
         if bld:
-            raise InvalidVersion(v, f'lacks base version, but has build metadata "{bld}"')
+            raise InvalidVersion(
+                v, f'lacks base version, but has build metadata "{bld}"', pseudo=True
+            )
         return ""
     if pre == "-0":
         release = base.removesuffix(pre)
         head, _, patch = release.rpartition(".")
         before = _dec_decimal(patch)
         if before == "":
-            raise InvalidVersion(v, f"version before {release} would have negative patch number")
+            raise InvalidVersion(
+                v, f"version before {release} would have negative patch number", pseudo=True
+            )
         return f"{head}.{before}{bld}"
     return base.removesuffix(".0") + bld

@@ -2,10 +2,42 @@
 
 ``parse(data, path)`` gives a :class:`File`: the directives (``file.require``, ...)
 over a lossless syntax tree, so ``file.format()`` writes the bytes ``go mod edit -fmt``
-would. Bad input raises :class:`ModfileError` (``path:line:col: message``).
+would. Bad input raises :class:`ModfileError` (``path:line:col: message``). The edit
+functions (``add_require(file, path, version)``, ``set_require_separate_indirect``,
+``apply_edit_flags(file, ["-require=x.com/m@v1.2.0"])``, ...) change the file as
+``go mod edit`` and the go command change it.
 """
 
 from goalign.errors import ModfileError, ModfileErrors
+from goalign.modfile.edit import (
+    RequireSpec,
+    add_exclude,
+    add_go_stmt,
+    add_godebug,
+    add_ignore,
+    add_module_stmt,
+    add_new_require,
+    add_replace,
+    add_require,
+    add_retract,
+    add_tool,
+    add_toolchain_stmt,
+    apply_edit_flags,
+    drop_exclude,
+    drop_go_stmt,
+    drop_godebug,
+    drop_ignore,
+    drop_replace,
+    drop_require,
+    drop_retract,
+    drop_tool,
+    drop_toolchain_stmt,
+    set_indirect,
+    set_require,
+    set_require_at_most_two,
+    set_require_separate_indirect,
+    update_require,
+)
 from goalign.modfile.format import auto_quote, format_syntax, must_quote
 from goalign.modfile.read import parse_syntax
 from goalign.modfile.rule import (
@@ -40,11 +72,33 @@ __all__ = [
     "Module",
     "Replace",
     "Require",
+    "RequireSpec",
     "Retract",
     "Tool",
     "Toolchain",
     "VersionInterval",
+    "add_exclude",
+    "add_go_stmt",
+    "add_godebug",
+    "add_ignore",
+    "add_module_stmt",
+    "add_new_require",
+    "add_replace",
+    "add_require",
+    "add_retract",
+    "add_tool",
+    "add_toolchain_stmt",
+    "apply_edit_flags",
     "auto_quote",
+    "drop_exclude",
+    "drop_go_stmt",
+    "drop_godebug",
+    "drop_ignore",
+    "drop_replace",
+    "drop_require",
+    "drop_retract",
+    "drop_tool",
+    "drop_toolchain_stmt",
     "format_syntax",
     "is_directory_path",
     "is_indirect",
@@ -52,4 +106,9 @@ __all__ = [
     "parse",
     "parse_lax",
     "parse_syntax",
+    "set_indirect",
+    "set_require",
+    "set_require_at_most_two",
+    "set_require_separate_indirect",
+    "update_require",
 ]

@@ -35,7 +35,6 @@ from typing import Protocol, TypeVar
 
 from goalign import gover, semver
 from goalign.errors import InputError, InvalidPath, InvalidVersion
-from goalign.modfile._strconv import quote, trim_space
 from goalign.modfile.format import auto_quote, must_quote
 from goalign.modfile.rule import (
     GO_VERSION_RE,
@@ -63,6 +62,7 @@ from goalign.module import (
     path_major_prefix,
     split_path_version,
 )
+from goalign.strconv import quote, trim_space
 
 __all__ = [
     "RequireSpec",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from goalign.modfile._strconv import encode, is_print, quote, trim_space
 from goalign.modfile.syntax import (
     Comment,
     CommentBlock,
@@ -20,6 +19,7 @@ from goalign.modfile.syntax import (
     LParen,
     RParen,
 )
+from goalign.strconv import encode, is_print, quote, trim_space
 
 __all__ = ["auto_quote", "format_syntax", "must_quote"]
 

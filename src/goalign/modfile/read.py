@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 
 from goalign.errors import ModfileError
-from goalign.modfile._strconv import decode, encode, is_print, quote_rune, trim_space
 from goalign.modfile.syntax import (
     Comment,
     CommentBlock,
@@ -28,6 +27,7 @@ from goalign.modfile.syntax import (
     Position,
     RParen,
 )
+from goalign.strconv import decode, encode, is_print, quote_rune, trim_space
 
 __all__ = ["parse_syntax"]
 

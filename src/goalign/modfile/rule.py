@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from goalign import semver
 from goalign.errors import InvalidVersion, ModfileError, ModfileErrors
-from goalign.modfile._strconv import encode, fields, quote, trim_space, unquote
 from goalign.modfile.format import auto_quote, format_syntax
 from goalign.modfile.read import parse_syntax
 from goalign.modfile.syntax import Expr, FileSyntax, Line, LineBlock
 from goalign.module import ModuleVersion, canonical_version, check_path_major, split_path_version
+from goalign.strconv import encode, fields, quote, trim_space, unquote
 
 __all__ = [
     "GO_VERSION_RE",

@@ -234,6 +234,10 @@ def quote(s: str) -> str:
         if is_escaped_byte(c):
             b = ord(c) - 0xDC00
             parts.append("\\x" + _HEX[b >> 4] + _HEX[b & 0xF])
+        elif 0xD800 <= ord(c) <= 0xDFFF:
+            # Any other lone surrogate is not text at all: show the bytes it encodes to,
+            # which are invalid UTF-8, as Go shows such bytes.
+            parts.extend(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogatepass"))
         else:
             parts.append(_escape_rune(ord(c), '"'))
     parts.append('"')
