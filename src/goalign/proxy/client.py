@@ -26,6 +26,7 @@ import asyncio
 import base64
 import email.utils
 import errno
+import io
 import logging
 import os
 import random
@@ -369,15 +370,14 @@ class ProxyClient:
             file = await self.zip_file(path, version)
             return await asyncio.to_thread(file.read_bytes)
         self._check_offline(f"{path}@{version}", cached=False)
-        return await self._single(
+        memory = io.BytesIO()
+        await self._single(
             ("zip-bytes", path, version),
             lambda: self._try_proxies(
-                path,
-                lambda proxy: self._get(
-                    proxy, _rel(path, version, "zip"), f"{path}@{version}", kind="zip"
-                ),
+                path, lambda proxy: self._fetch_zip(proxy, path, version, memory)
             ),
         )
+        return memory.getvalue()
 
     async def zip_file(self, path: str, version: str) -> Path:
         """Return a cache file holding the module zip for path@version.
@@ -435,24 +435,24 @@ class ProxyClient:
         return data
 
     async def _download_zip(self, cache: ModuleCache, path: str, version: str) -> Path:
-        subject = f"{path}@{version}"
-        rel = _rel(path, version, "zip")
-
-        async def attempt(proxy: _Proxy, out: IO[bytes]) -> bytes:
-            await self._get(proxy, rel, subject, kind="zip", sink=out)
-            out.flush()
-            if not _is_zip(out):
-                raise BadResponse(
-                    f"{subject}: reading {proxy.shown(rel)}: not a zip file", url=proxy.shown(rel)
-                )
-            return b""
-
         try:
             with cache.zip_writer(path, version) as out:
-                await self._try_proxies(path, lambda proxy: attempt(proxy, out))
+                await self._try_proxies(
+                    path, lambda proxy: self._fetch_zip(proxy, path, version, out)
+                )
         except OSError as err:
-            raise CacheError(f"{subject}: cannot write the zip to the cache: {err}") from err
+            raise CacheError(f"{path}@{version}: cannot write the zip to the cache: {err}") from err
         return cache.own_file(path, version, "zip")
+
+    async def _fetch_zip(self, proxy: _Proxy, path: str, version: str, out: IO[bytes]) -> None:
+        """Stream one proxy's zip into out; refuse a reply that is not a zip file."""
+        rel = _rel(path, version, "zip")
+        await self._get(proxy, rel, f"{path}@{version}", kind="zip", sink=out)
+        out.flush()
+        out.seek(0)
+        if not zipfile.is_zipfile(out):
+            shown = proxy.shown(rel)
+            raise BadResponse(f"{path}@{version}: reading {shown}: not a zip file", url=shown)
 
     async def _single(self, key: tuple[str, ...], start: Callable[[], Awaitable[_T]]) -> _T:
         """Return the result of ``start()``, shared with callers asking the same now."""
@@ -603,11 +603,11 @@ class ProxyClient:
                 return await self._http_get(proxy, rel, subject, limit, deadline, sink)
             except _Retry as transient:
                 if attempt == self.retry.attempts:
-                    error = transient.error
-                    if self.retry.attempts > 1:
-                        error.message += f" (gave up after {attempt} attempts)"
-                        error.args = (error.message,)
-                    raise error from transient.__cause__
+                    note = f"gave up after {attempt} attempts" if attempt > 1 else ""
+                    wait = transient.retry_after
+                    if wait is not None and wait > self.retry.max_retry_after:
+                        note += f"; the server asked to wait {wait:.0f}s"
+                    raise _noted(transient.error, note.lstrip("; ")) from transient.__cause__
                 delay = self.retry.delay(attempt)
                 if transient.retry_after is not None:
                     delay = min(max(transient.retry_after, 0.0), self.retry.max_retry_after)
@@ -703,10 +703,11 @@ class ProxyClient:
         if scheme not in ("http", "https") or (
             urllib.parse.urlsplit(url).scheme == "https" and scheme != "https"
         ):
+            shown = _redact(url)
             raise ProxyUnavailable(
-                f"{subject}: reading {proxy.redacted}: redirected from {url} to "
-                f"{_redact(target)}, which goalign does not follow",
-                url=proxy.redacted,
+                f"{subject}: reading {shown}: redirected to {_redact(target)}, "
+                "which goalign does not follow",
+                url=shown,
             )
         return target, _redact(target)
 
@@ -817,6 +818,15 @@ def _translate(err: Exception, subject: str, shown: str) -> tuple[ProxyError, bo
     return ProxyUnavailable(prefix + _first_line(err), url=shown), False
 
 
+def _noted(error: ProxyError, note: str) -> ProxyError:
+    """Return error with ``(note)`` added to the end of its first line."""
+    if note:
+        first, sep, rest = error.message.partition("\n")
+        error.message = f"{first} ({note}){sep}{rest}"
+        error.args = (error.message,)
+    return error
+
+
 def _cause(err: BaseException, kind: type[BaseException]) -> BaseException | None:
     """Return the first exception of ``kind`` in err's chain of causes, or None."""
     seen: set[int] = set()
@@ -830,8 +840,24 @@ def _cause(err: BaseException, kind: type[BaseException]) -> BaseException | Non
 
 
 def _first_line(err: BaseException) -> str:
-    text = str(err).strip() or type(err).__name__
+    """Return the first line of an exception's text, else of its cause's, else a description."""
+    text = str(err).strip()
+    if not text:
+        os_error = _cause(err, OSError)
+        if os_error is not None:
+            text = (getattr(os_error, "strerror", None) or str(os_error)).strip()
+    if not text:
+        text = _QUIET.get(type(err), type(err).__name__)
     return text.splitlines()[0]
+
+
+_QUIET: Final[dict[type[BaseException], str]] = {
+    httpx.ReadError: "the connection broke while reading the response",
+    httpx.WriteError: "the connection broke while sending the request",
+    httpx.CloseError: "the connection broke while closing",
+    httpx.ConnectError: "the connection failed",
+    httpx.RemoteProtocolError: "the server broke the HTTP protocol",
+}
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -911,11 +937,6 @@ def _copy_file(file: Path, limit: int, sink: IO[bytes] | None) -> bytes:
                 raise _TooLarge
             sink.write(chunk)
         return b""
-
-
-def _is_zip(out: IO[bytes]) -> bool:
-    out.seek(0)
-    return zipfile.is_zipfile(out)
 
 
 def _strerror(err: OSError) -> str:
