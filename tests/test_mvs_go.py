@@ -44,6 +44,9 @@ from gotool import require_go, run_go
 pytestmark = pytest.mark.go
 
 _FAKE_SUM = "h1:" + "A" * 43 + "="
+# Go's telemetry writes under $HOME from a child process that can outlive the go
+# command; one HOME for every run keeps it out of the folders the tests remove.
+_HOME = Path(tempfile.gettempdir()) / "goalign-test-gohome"
 
 
 def _named(universe: Universe) -> set[ModuleVersion]:
@@ -75,7 +78,7 @@ def run_go_list(universe: Universe, tmp: Path) -> tuple[str, str, str, str]:
         h1 = hash_go_mod(served) if served is not None else _FAKE_SUM
         lines.append(f"{m.path} {m.version}/go.mod {h1}\n")
     (main / "go.sum").write_text("".join(sorted(lines)))
-    proc = run_go(["list", "-m", "all"], main, tmp, check=False, GOPROXY=proxy)
+    proc = run_go(["list", "-m", "all"], main, tmp, check=False, GOPROXY=proxy, HOME=str(_HOME))
     if proc.returncode == 0:
         assert proc.stdout, proc.stderr
     else:
@@ -264,5 +267,5 @@ _EXAMPLES = int(os.environ.get("GOALIGN_MVS_EXAMPLES", "30"))
 @given(universe=universes())
 def test_generated_universe_matches_go(universe: Universe) -> None:
     require_go()
-    with tempfile.TemporaryDirectory(prefix="goalign-mvs-", ignore_cleanup_errors=True) as tmp:
+    with tempfile.TemporaryDirectory(prefix="goalign-mvs-") as tmp:
         assert_same_as_go(universe, Path(tmp))

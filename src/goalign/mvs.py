@@ -788,7 +788,8 @@ class GraphLoader:
             chain = self._graph.find_path(lambda m: m in self._failed)
             if chain is None:
                 raise AssertionError("internal error: failed module not reachable")
-            raise BuildListError(chain, self._failed[chain[-1]], build_list=partial)
+            cause = self._failed[chain[-1]]
+            raise BuildListError(chain, cause, build_list=partial) from cause
         stale = self._stale_roots()
         if stale:
             raise GoModDirtyError(stale, build_list=partial)
