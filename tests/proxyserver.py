@@ -159,6 +159,9 @@ class ProxyServer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog of 5 drops bursts of concurrent connects,
+    # and a dropped SYN is retried only after a second: far too slow for a proxy.
+    request_queue_size = 256
     proxy: ProxyServer
 
     def handle_error(self, request: object, client_address: object) -> None:

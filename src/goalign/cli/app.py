@@ -65,6 +65,31 @@ def fmt_command(
     raise typer.Exit(run(paths or [Path("go.mod")], check=check, diff=diff))
 
 
+@app.command("list")
+def list_command(
+    directory: Annotated[
+        Path, typer.Argument(help="The main module's folder (holding go.mod).")
+    ] = Path("."),
+    proxy: Annotated[
+        str | None,
+        typer.Option("--proxy", metavar="URL", help="Use this GOPROXY list instead of Go's."),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Use only the module caches; a miss is exit 4."),
+    ] = False,
+) -> None:
+    """Print a module's build list exactly as `go list -m all` prints it, without Go.
+
+    The module graph comes from GOPROXY (as configured for Go: environment, `go env -w`
+    file, GONOPROXY/GOPRIVATE, .netrc), read concurrently; Go's module cache is read
+    first and goalign keeps its own cache of what it fetched.
+    """
+    from goalign.cli.list import run
+
+    raise typer.Exit(run(directory, proxy=proxy, offline=offline))
+
+
 def exit_code(error: GoalignError) -> ExitCode:
     """Return the exit code DESIGN.md assigns to an error."""
     if isinstance(error, InputError):

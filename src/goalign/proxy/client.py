@@ -206,7 +206,7 @@ class ProxyClient:
         *,
         cache: ModuleCache | None = None,
         offline: bool = False,
-        max_in_flight: int = 64,
+        max_in_flight: int = 32,
         timeouts: Timeouts | None = None,
         retry: RetryPolicy | None = None,
         max_meta_bytes: int = MAX_META_BYTES,
