@@ -14,7 +14,10 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "goalign"
 
 CORE = sorted(
-    [SRC / name for name in ("errors.py", "semver.py", "gover.py", "module.py", "gosum.py", "mvs.py")]
+    [
+        SRC / name
+        for name in ("errors.py", "semver.py", "gover.py", "module.py", "gosum.py", "mvs.py")
+    ]
     + list((SRC / "modfile").glob("*.py"))
 )
 
