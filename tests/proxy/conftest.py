@@ -80,14 +80,14 @@ def make_client(
     cache: ModuleCache | None = None,
     gonoproxy: str = "",
     goauth: str = "off",
-    netrc: str = "",
+    netrc_file: str = "",
     **options: Any,
 ) -> ProxyClient:
     """Return a client for GOPROXY=goproxy with the fast test timeouts and retries."""
     options.setdefault("timeouts", FAST_TIMEOUTS)
     options.setdefault("retry", FAST_RETRY)
     options.setdefault("reporter", Recorder())
-    env = GoEnv(goproxy=goproxy, gonoproxy=gonoproxy, goauth=goauth, netrc=netrc)
+    env = GoEnv(goproxy=goproxy, gonoproxy=gonoproxy, goauth=goauth, netrc=netrc_file)
     return ProxyClient(env, cache=cache, **options)
 
 

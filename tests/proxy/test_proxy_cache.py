@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -287,32 +288,32 @@ def test_cache_checks_names_before_they_touch_a_file(cache: ModuleCache) -> None
 BIG_A = b"A" * (1 << 20)
 BIG_B = b"B" * (1 << 20)
 
-
-def _writer(root: str, data: bytes, rounds: int) -> None:
-    cache = ModuleCache(root)
-    for _ in range(rounds):
-        assert cache.write("example.com/a", "v1.0.0", "mod", data) is not None
-        assert cache.write_list("example.com/a", data) is not None
+# Run in a separate Python process, so nothing of the test session is shared.
+WRITER = """
+import sys
+from goalign.proxy import ModuleCache
+cache = ModuleCache(sys.argv[1])
+data = sys.argv[2].encode() * (1 << 20)
+for _ in range(60):
+    assert cache.write("example.com/a", "v1.0.0", "mod", data) is not None
+    assert cache.write_list("example.com/a", data) is not None
+"""
 
 
 def test_two_processes_writing_one_entry(tmp_path: Path) -> None:
     root = tmp_path / "shared"
-    context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_writer, args=(str(root), data, 60)) for data in (BIG_A, BIG_B)
+        subprocess.Popen([sys.executable, "-c", WRITER, str(root), letter]) for letter in "AB"
     ]
-    for worker in workers:
-        worker.start()
     reader = ModuleCache(root)
     reads = 0
-    while any(w.is_alive() for w in workers):
+    while any(w.poll() is None for w in workers):
         data = reader.read("example.com/a", "v1.0.0", "mod")
         if data is not None:
             assert data in (BIG_A, BIG_B)  # never half of one, never a mix
             reads += 1
     for worker in workers:
-        worker.join(timeout=30)
-        assert worker.exitcode == 0
+        assert worker.wait(timeout=30) == 0
     assert reads > 0
     assert reader.read("example.com/a", "v1.0.0", "mod") in (BIG_A, BIG_B)
     assert reader.read_list("example.com/a") in (BIG_A, BIG_B)

@@ -230,7 +230,7 @@ def test_redirects_are_followed(server: ProxyServer) -> None:
 
 
 def _httpx_exceptions() -> list[type[Exception]]:
-    kinds = []
+    kinds: list[type[Exception]] = []
     for name in httpx.__all__:
         obj = getattr(httpx, name)
         if (
@@ -251,9 +251,17 @@ def test_every_httpx_exception_is_translated(kind: type[Exception]) -> None:
 
 
 def test_transient_kinds_are_retried() -> None:
-    for kind in (httpx.ReadTimeout, httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError):
+    retried: list[type[Exception]] = [
+        httpx.ReadTimeout,
+        httpx.ConnectError,
+        httpx.ReadError,
+        httpx.RemoteProtocolError,
+    ]
+    final: list[type[Exception]] = [
+        httpx.UnsupportedProtocol,
+        httpx.DecodingError,
+        httpx.LocalProtocolError,
+    ]
+    for kind in retried + final:
         _, transient = client_module._translate(kind("x"), "m", "u")
-        assert transient, kind
-    for kind in (httpx.UnsupportedProtocol, httpx.DecodingError, httpx.LocalProtocolError):
-        _, transient = client_module._translate(kind("x"), "m", "u")
-        assert not transient, kind
+        assert transient == (kind in retried), kind
