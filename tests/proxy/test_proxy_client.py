@@ -436,3 +436,44 @@ def test_every_failure_is_a_proxy_error(server: ProxyServer) -> None:
         assert isinstance(result, ProxyError), (name, result)
         assert str(result).startswith(f"example.com/{name}@v1.0.0: "), str(result)
         assert "\x1b" not in str(result)
+
+
+def test_concurrent_callers_share_one_fetch_and_one_answer(
+    tmp_path: Path, proxy_root: Path, cache: ModuleCache
+) -> None:
+    from proxyserver import serve
+
+    expected = spec("example.com/b", "v1.1.0").zip_bytes()
+    with serve(proxy_root, latency=0.05) as slow:
+
+        async def ask(c: ProxyClient) -> list[object]:
+            return list(
+                await asyncio.gather(
+                    *(c.zip("example.com/b", "v1.1.0") for _ in range(5)),
+                    *(c.versions("example.com/b") for _ in range(5)),
+                    *(c.info("example.com/b", "v1.1.0") for _ in range(5)),
+                )
+            )
+
+        answers = run(make_client(slow.url), ask)
+        assert answers[:5] == [expected] * 5
+        assert len({repr(a) for a in answers[5:10]}) == 1
+        assert len({repr(a) for a in answers[10:]}) == 1
+        assert slow.count() == 3
+        run(make_client(slow.url, cache=cache), ask)
+        assert slow.count() == 6
+        assert cache.find_zip("example.com/b", "v1.1.0") is not None
+
+
+def test_an_injected_http_client_is_used_and_left_open(server: ProxyServer) -> None:
+    import httpx
+
+    async def main() -> bytes:
+        async with httpx.AsyncClient(headers={"X-Test": "1"}) as http:
+            async with make_client(server.url, http_client=http) as client:
+                data = await client.mod("example.com/a", "v1.0.0")
+            assert not http.is_closed
+            return data
+
+    assert asyncio.run(main()) == spec("example.com/a", "v1.0.0").mod_bytes()
+    assert server.requests[0].headers["x-test"] == "1"

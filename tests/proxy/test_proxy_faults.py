@@ -5,6 +5,7 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
+import h2.exceptions
 import httpx
 import pytest
 from conftest import FAST_RETRY, Recorder, make_client, run, spec
@@ -239,12 +240,12 @@ def _httpx_exceptions() -> list[type[Exception]]:
             and obj is not httpx.HTTPStatusError  # only raise_for_status raises it
         ):
             kinds.append(obj)
-    return kinds
+    return [*kinds, h2.exceptions.ProtocolError, h2.exceptions.StreamClosedError]
 
 
 @pytest.mark.parametrize("kind", _httpx_exceptions(), ids=lambda k: k.__name__)
 def test_every_httpx_exception_is_translated(kind: type[Exception]) -> None:
-    err = kind("boom")
+    err = kind(1) if kind is h2.exceptions.StreamClosedError else kind("boom")
     error, _ = client_module._translate(err, "m@v1.0.0", "https://p/m/@v/v1.0.0.mod")
     assert isinstance(error, ProxyError)
     assert str(error).startswith("m@v1.0.0: reading https://p/m/@v/v1.0.0.mod: ")

@@ -41,6 +41,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final, Self, TypeVar, cast
 
+import h2.exceptions
 import httpx
 
 from goalign import module, semver
@@ -306,13 +307,16 @@ class ProxyClient:
             self._check_offline(f"{path}@{version}")
         else:
             self._check_offline(f"{path}@{version}", cached=False)
-        data = await self._single(
-            ("info", path, version),
-            lambda: self._try_proxies(path, lambda proxy: self._fetch_info(proxy, path, version)),
-        )
-        if canonical and self.cache is not None:
-            await asyncio.to_thread(self.cache.write, path, version, "info", data)
-        return parse_info(data)
+
+        async def fetch() -> bytes:
+            data = await self._try_proxies(
+                path, lambda proxy: self._fetch_info(proxy, path, version)
+            )
+            if canonical and self.cache is not None:
+                await asyncio.to_thread(self.cache.write, path, version, "info", data)
+            return data
+
+        return parse_info(await self._single(("info", path, version), fetch))
 
     async def versions(self, path: str) -> list[str]:
         """Return the tagged versions ``@v/list`` names, as Go lists them.
@@ -328,13 +332,14 @@ class ProxyClient:
                 return list_versions(data)
         self._check_offline(path)
         rel = f"{module.escape_path(path)}/@v/list"
-        data = await self._single(
-            ("list", path),
-            lambda: self._try_proxies(path, lambda proxy: self._get(proxy, rel, path)),
-        )
-        if self.cache is not None:
-            await asyncio.to_thread(self.cache.write_list, path, data)
-        return list_versions(data)
+
+        async def fetch() -> bytes:
+            data = await self._try_proxies(path, lambda proxy: self._get(proxy, rel, path))
+            if self.cache is not None:
+                await asyncio.to_thread(self.cache.write_list, path, data)
+            return data
+
+        return list_versions(await self._single(("list", path), fetch))
 
     async def latest(self, path: str) -> VersionInfo:
         """Return the ``@latest`` answer for a module, as Go's proxy client finds it.
@@ -351,13 +356,14 @@ class ProxyClient:
                 self.stats.cache_hits += 1
                 return cached
         self._check_offline(path)
-        data = await self._single(
-            ("latest", path),
-            lambda: self._try_proxies(path, lambda proxy: self._fetch_latest(proxy, path)),
-        )
-        if self.cache is not None:
-            await asyncio.to_thread(self.cache.write_latest, path, data)
-        return parse_info(data)
+
+        async def fetch() -> bytes:
+            data = await self._try_proxies(path, lambda proxy: self._fetch_latest(proxy, path))
+            if self.cache is not None:
+                await asyncio.to_thread(self.cache.write_latest, path, data)
+            return data
+
+        return parse_info(await self._single(("latest", path), fetch))
 
     async def zip(self, path: str, version: str) -> bytes:
         """Return the module zip for path@version (at most ``max_zip_bytes``).
@@ -370,14 +376,15 @@ class ProxyClient:
             file = await self.zip_file(path, version)
             return await asyncio.to_thread(file.read_bytes)
         self._check_offline(f"{path}@{version}", cached=False)
-        memory = io.BytesIO()
-        await self._single(
-            ("zip-bytes", path, version),
-            lambda: self._try_proxies(
+
+        async def fetch() -> bytes:
+            memory = io.BytesIO()
+            await self._try_proxies(
                 path, lambda proxy: self._fetch_zip(proxy, path, version, memory)
-            ),
-        )
-        return memory.getvalue()
+            )
+            return memory.getvalue()
+
+        return await self._single(("zip-bytes", path, version), fetch)
 
     async def zip_file(self, path: str, version: str) -> Path:
         """Return a cache file holding the module zip for path@version.
@@ -424,15 +431,16 @@ class ProxyClient:
             return data
         self._check_offline(f"{path}@{version}")
         rel = _rel(path, version, kind)
-        data = await self._single(
-            (kind, path, version),
-            lambda: self._try_proxies(
+
+        async def fetch() -> bytes:
+            data = await self._try_proxies(
                 path, lambda proxy: self._get(proxy, rel, f"{path}@{version}")
-            ),
-        )
-        if self.cache is not None:
-            await asyncio.to_thread(self.cache.write, path, version, kind, data)
-        return data
+            )
+            if self.cache is not None:
+                await asyncio.to_thread(self.cache.write, path, version, kind, data)
+            return data
+
+        return await self._single((kind, path, version), fetch)
 
     async def _download_zip(self, cache: ModuleCache, path: str, version: str) -> Path:
         try:
@@ -514,7 +522,7 @@ class ProxyClient:
                 rank = 0 if isinstance(err, DirectNotSupported) else 1
                 if not isinstance(err, NotFound):
                     rank = 2
-                if rank > best_rank or rank == best_rank:
+                if rank >= best_rank:  # a later error of the same rank wins, as in Go
                     best, best_rank = err, rank
                 if entry.kind == "off":
                     break
@@ -688,7 +696,8 @@ class ProxyClient:
                     hint=_NETWORK_HINT,
                 )
             ) from err
-        except (httpx.HTTPError, httpx.InvalidURL) as err:
+        except (httpx.HTTPError, httpx.InvalidURL, h2.exceptions.H2Error) as err:
+            # h2's own errors can surface unmapped while an HTTP/2 body streams.
             error, transient = _translate(err, subject, shown)
             if transient:
                 raise _Retry(error) from err
@@ -800,6 +809,10 @@ def _translate(err: Exception, subject: str, shown: str) -> tuple[ProxyError, bo
             url=shown,
             hint="set SSL_CERT_FILE to the CA bundle that signs this proxy's certificate",
         ), False
+    if isinstance(err, h2.exceptions.H2Error):
+        return ProxyUnavailable(
+            prefix + f"HTTP/2 protocol error: {_first_line(err)}", url=shown
+        ), True
     if isinstance(err, httpx.RemoteProtocolError):
         return ProxyUnavailable(prefix + f"broken response: {_first_line(err)}", url=shown), True
     if isinstance(err, httpx.ConnectError):
