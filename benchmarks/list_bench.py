@@ -27,12 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from proxyserver import ProxyServer, serve  # noqa: E402
-
 from goalign.gosum import hash_go_mod  # noqa: E402
 
 from goproxy import ModuleSpec, write_proxy  # noqa: E402
 from gotool import go_env, require_go  # noqa: E402
+from proxyserver import ProxyServer, serve  # noqa: E402
 
 
 def universe(width: int, depth: int, seed: int) -> tuple[list[ModuleSpec], list[str]]:

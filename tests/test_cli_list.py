@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from proxyserver import ProxyServer, rel, serve
 
 from goalign.gosum import hash_go_mod
 from goalign.module import unescape_path, unescape_version
 
 from goproxy import ModuleSpec, write_proxy
 from gotool import run_go
+from proxyserver import ProxyServer, rel, serve
 
 UNIVERSE = [
     # a@v1.2.0 is go 1.16 (unpruned): its whole subtree is read, d@v1.1.0 included.

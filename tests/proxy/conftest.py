@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from proxyserver import ProxyServer, serve
 
 from goalign.goenv import GoEnv
 from goalign.proxy import ModuleCache, ProxyClient, ProxyReporter, RetryPolicy, Timeouts
 
 from goproxy import ModuleSpec, write_proxy
+from proxyserver import ProxyServer, serve
 
 T = TypeVar("T")
 

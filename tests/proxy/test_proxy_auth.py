@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from conftest import Recorder, make_client, run, spec
-from proxyserver import ProxyServer, make_cert, rel, serve
 
 from goalign.netrc import NetrcEntry
 from goalign.proxy import ProxyUnavailable
+
+from proxyserver import ProxyServer, make_cert, rel, serve
 
 MOD = rel("example.com/a", "v1.0.0", "mod")
 

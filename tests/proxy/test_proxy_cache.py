@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from conftest import UNIVERSE, Recorder, make_client, run, spec
-from proxyserver import ProxyServer, rel
 
 from goalign.proxy import (
     DirectNotSupported,
@@ -23,6 +22,7 @@ from goalign.proxy import (
 )
 
 from goproxy import write_proxy
+from proxyserver import ProxyServer, rel
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from conftest import PSEUDO, Recorder, make_client, run, spec
-from proxyserver import Fault, ProxyServer, rel
 
 from goalign.errors import InputError, InvalidPath, InvalidVersion
 from goalign.proxy import (
@@ -23,6 +22,8 @@ from goalign.proxy import (
     ProxyUnavailable,
 )
 from goalign.proxy import client as client_module
+
+from proxyserver import Fault, ProxyServer, rel
 
 
 def test_mod_info_list_zip_over_http(server: ProxyServer) -> None:

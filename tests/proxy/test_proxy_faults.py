@@ -9,7 +9,6 @@ import h2.exceptions
 import httpx
 import pytest
 from conftest import FAST_RETRY, Recorder, make_client, run, spec
-from proxyserver import Fault, ProxyServer, rel, serve
 
 from goalign.proxy import (
     BadResponse,
@@ -22,6 +21,8 @@ from goalign.proxy import (
     Timeouts,
 )
 from goalign.proxy import client as client_module
+
+from proxyserver import Fault, ProxyServer, rel, serve
 
 MOD = rel("example.com/a", "v1.0.0", "mod")
 MOD_BYTES = spec("example.com/a", "v1.0.0").mod_bytes()
