@@ -16,7 +16,15 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "goalign"
 CORE = sorted(
     [
         SRC / name
-        for name in ("errors.py", "semver.py", "gover.py", "module.py", "gosum.py", "mvs.py")
+        for name in (
+            "errors.py",
+            "semver.py",
+            "gover.py",
+            "module.py",
+            "gosum.py",
+            "mvs.py",
+            "solver.py",
+        )
     ]
     + list((SRC / "modfile").glob("*.py"))
 )

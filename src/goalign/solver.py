@@ -1,0 +1,1408 @@
+"""Align a host and its plugins: one version (and replacement) per shared module.
+
+The rules are DESIGN.md's ("The alignment problem"). The host's build list is the
+baseline; every module in the build lists of two or more artifacts must end up with one
+version and one replacement in all of them. :func:`solve` finds the preferred answer
+under a strategy, or explains why none exists.
+
+How the search works
+--------------------
+Each artifact's go.mod requirements are *variables*: one per module path it requires,
+plus paths it may have to add (``none`` when not required). An answer assigns each
+variable a version; the build lists follow from those go.mod contents by MVS
+(:mod:`goalign.mvs`, never a second implementation). A state fixes some variables
+and leaves the rest at their current version. The search evaluates a state's build
+lists, takes the first *violation* (a root that is not its path's selected version,
+or a shared module away from its target) and branches on the variables that must
+change to remove it. The branching is exhaustive over the allowed versions, so when
+no branch succeeds no answer exists within the rules: a go.mod node reached from a
+root whose version did not change is still in the graph, so *every* root that forces
+an offending node must move (that is the branch point; see :func:`_forced_nodes`).
+Branch and bound on the preference order (host unchanged, fewest risky moves, fewest
+changed requirements, nearest versions), with a total tie-break on the assignment,
+makes the answer a function of the input alone.
+
+Why a state machine over a :class:`Knowledge` store
+---------------------------------------------------
+The core does no I/O. :func:`solve` runs over what is known (go.mod bytes, version
+lists); when the search meets a fact it lacks it keeps exploring the branches it can
+and returns :class:`Needs` listing everything it missed. The edge fetches those
+concurrently, adds them and calls again. The search only ever looks at facts it asked
+for, and asks in a fixed order, so the answer does not depend on which fetch finished
+first, nor on extra facts the edge happened to know. A resolvelib-style provider would
+have to answer synchronously, which forces either blocking I/O in the core or
+prefetching every version of every module.
+
+Assumptions, stated
+-------------------
+- A common version for a module shared only by plugins is a version on the proxy's
+  list or one some artifact selects at that point of the search.
+- A plugin's ``go`` line rises when a dependency's go.mod needs it (as ``go get`` does)
+  but never past the host's Go; the search does not revisit graph pruning if that
+  rise crosses go 1.17.
+- Requirements are never dropped: a plugin that requires a module keeps requiring it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cmp_to_key
+from typing import Literal
+
+from goalign import gover, semver
+from goalign.errors import ModuleError, ResolutionError
+from goalign.modfile import File, auto_quote, parse
+from goalign.module import ModuleVersion
+from goalign.mvs import (
+    BuildList,
+    BuildListError,
+    GoModDirtyError,
+    GoModSource,
+    GraphLoader,
+    LocalGoMod,
+    ModSummary,
+    cmp_version,
+    summarize,
+)
+
+__all__ = [
+    "NONE",
+    "Artifact",
+    "Conflict",
+    "Demand",
+    "Edit",
+    "Knowledge",
+    "Needs",
+    "Plan",
+    "Problem",
+    "ReplaceSpec",
+    "Requirement",
+    "SharedModule",
+    "Solution",
+    "Strategy",
+    "VersionList",
+    "Violation",
+    "solve",
+]
+
+Strategy = Literal["safe", "downgrade", "force"]
+STRATEGIES: tuple[Strategy, ...] = ("safe", "downgrade", "force")
+
+#: The version of a requirement that is not there.
+NONE = "none"
+
+#: Evaluations of candidate build lists one solve may spend before giving up.
+DEFAULT_BUDGET = 20_000
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A main module built into the host or a plugin.
+
+    ``name`` identifies it in the answer (a folder name, say) and must be unique;
+    ``dir`` is its folder as a POSIX path, used only to resolve and rewrite directory
+    replacements (all artifacts' dirs must be absolute, or relative to one base).
+    """
+
+    name: str
+    file: File
+    dir: str = ""
+
+
+@dataclass(frozen=True)
+class VersionList:
+    """A module's ``@v/list``: its versions, and those its latest go.mod retracts."""
+
+    versions: tuple[str, ...]
+    retracted: frozenset[str] = frozenset()
+
+    def allowed(self) -> list[str]:
+        """Return the valid, unretracted versions in ascending semver order."""
+        good = {v for v in self.versions if semver.is_valid(v) and v not in self.retracted}
+        return semver.sort(good)
+
+
+@dataclass
+class Knowledge:
+    """Facts fetched so far; the edge adds what :class:`Needs` asks for.
+
+    ``gomods`` maps a module version to its go.mod bytes from the proxy; ``dirs`` maps
+    a resolved directory (see :attr:`Artifact.dir`) to the bytes of its go.mod;
+    ``versions`` maps a module path to its version list (an unknown module has an
+    empty list); ``failed`` maps a module version whose go.mod cannot be had to Go's
+    reason (``reading URL: 404 Not Found``).
+    """
+
+    gomods: dict[ModuleVersion, bytes] = field(default_factory=dict)
+    dirs: dict[str, bytes] = field(default_factory=dict)
+    versions: dict[str, VersionList] = field(default_factory=dict)
+    failed: dict[ModuleVersion, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Facts :func:`solve` needs before it can answer: fetch them all, then call again."""
+
+    versions: frozenset[str] = frozenset()
+    gomods: frozenset[ModuleVersion] = frozenset()
+    dirs: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.versions or self.gomods or self.dirs)
+
+    def __or__(self, other: Needs) -> Needs:
+        return Needs(
+            self.versions | other.versions, self.gomods | other.gomods, self.dirs | other.dirs
+        )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One alignment problem.
+
+    ``host_build_list`` is the host's computed build list, the fixed baseline.
+    ``pins`` maps a module path to the version every artifact that has it must use.
+    """
+
+    host: Artifact
+    host_build_list: BuildList
+    plugins: tuple[Artifact, ...]
+    strategy: Strategy = "safe"
+    allow_host_upgrade: bool = False
+    pins: Mapping[str, str] = field(default_factory=dict)
+    budget: int = DEFAULT_BUDGET
+
+
+# --- outputs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Requirement:
+    """One line of a planned require block."""
+
+    path: str
+    version: str
+    indirect: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class ReplaceSpec:
+    """A planned ``replace old => new``; ``old_version`` "" replaces every version.
+
+    A directory target is written relative to the artifact it goes into when both
+    artifacts' dirs are known, else as the host wrote it (``host_relative``).
+    """
+
+    old_path: str
+    old_version: str
+    new_path: str
+    new_version: str
+    host_relative: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """One change to one artifact's go.mod.
+
+    ``op`` is ``require`` (add or change; ``from_`` is ``none`` for an addition),
+    ``replace``, ``drop_replace``, ``go`` or ``toolchain`` (``to`` ``none`` drops the
+    line). ``risky`` marks a direct requirement taken below what the artifact states,
+    or under ``force`` a pin that violates requirements.
+    """
+
+    artifact: str
+    op: str
+    module: str
+    from_: str
+    to: str
+    risky: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A requirement a ``force`` pin breaks: ``requirer`` needs module >= version."""
+
+    artifact: str
+    requirer: ModuleVersion
+    module: str
+    required: str
+    pinned: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The planned go.mod contents and build list of one artifact."""
+
+    artifact: str
+    requires: tuple[Requirement, ...]
+    replaces: tuple[ReplaceSpec, ...]
+    go: str
+    toolchain: str
+    edits: tuple[Edit, ...]
+    build_list: BuildList | None
+
+
+@dataclass(frozen=True)
+class SharedModule:
+    """A module in two or more build lists: each artifact's version, and the answer's."""
+
+    path: str
+    versions: tuple[tuple[str, str], ...]
+    target: str
+
+
+@dataclass(frozen=True)
+class Demand:
+    """A requirement chain from an artifact down to a module version it demands.
+
+    ``chain`` starts at the artifact's main module; ``version`` is what the last step
+    requires, ``other`` the version the other side (host, pin or plugin) has.
+    """
+
+    artifact: str
+    chain: tuple[ModuleVersion, ...]
+    module: str
+    version: str
+    other: str
+
+    def format(self) -> str:
+        """Return ``plugin -> a@v1 -> ... -> m >= v, host has w``."""
+        steps = [self.artifact] + [str(m) for m in self.chain[1:-1]]
+        return " -> ".join([*steps, f"{self.module} >= {self.version}"]) + f", {self.other}"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why a module could not be aligned: the demands, versions tried, what would help."""
+
+    module: str
+    demands: tuple[Demand, ...]
+    tried: tuple[str, ...]
+    explanation: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The answer of :func:`solve`.
+
+    ``ok`` says whether every plugin is aligned. ``plans`` has one plan per plugin in
+    input order (for an impossible plugin its requirements are unchanged), ``host`` a
+    plan for the host when ``allow_host_upgrade`` changed it. ``exhaustive`` is false
+    when the search budget ran out after finding an answer, which is then valid but
+    maybe not the most preferred.
+    """
+
+    strategy: Strategy
+    ok: bool
+    plans: tuple[Plan, ...]
+    host: Plan | None
+    shared: tuple[SharedModule, ...]
+    conflicts: tuple[Conflict, ...]
+    violations: tuple[Violation, ...] = ()
+    exhaustive: bool = True
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """Return every edit, host first, then plugins in order."""
+        out: list[Edit] = []
+        for plan in ((self.host,) if self.host else ()) + self.plans:
+            out.extend(plan.edits)
+        return tuple(out)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _cmp(path: str, a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if a == NONE:
+        return -1
+    if b == NONE:
+        return 1
+    return cmp_version(path, a, b)
+
+
+def _rel(target: str, start: str) -> str:
+    """Return target relative to start, both normalised and on one base; pure."""
+    t = [p for p in target.split("/") if p and p != "."]
+    s = [p for p in start.split("/") if p and p != "."]
+    n = 0
+    while n < len(t) and n < len(s) and t[n] == s[n]:
+        n += 1
+    rel = "/".join([".."] * (len(s) - n) + t[n:])
+    if not rel:
+        return "."
+    return rel if rel.startswith("../") or rel == ".." else "./" + rel
+
+
+def _resolve(base: str, d: str) -> str:
+    if d.startswith("/") or not base:
+        return posixpath.normpath(d)
+    return posixpath.normpath(posixpath.join(base, d))
+
+
+def _is_dir(new: ModuleVersion) -> bool:
+    return new.version == ""
+
+
+def _host_go(host: File) -> str:
+    if host.toolchain is not None:
+        return gover.from_toolchain(host.toolchain.name) or host.toolchain.name
+    return host.go.version if host.go else gover.DEFAULT_GO_VERSION
+
+
+class _Missing(Exception):
+    """A fact the search needs is not in the knowledge store (internal)."""
+
+
+@dataclass
+class _Base:
+    """What stays fixed about an artifact while its requirements vary."""
+
+    index: int
+    art: Artifact
+    module: str
+    go: str
+    go_limit: str
+    toolchain: str  # the line it gets ("" for none)
+    orig: dict[str, str]  # required path -> stated version (max of duplicates)
+    indirect: dict[str, bool]
+    excludes: tuple[ModuleVersion, ...]
+    own: tuple[ReplaceSpec, ...]  # its own replacements, less those of host modules
+    carried: dict[str, ReplaceSpec]  # host module path -> replacement it must write
+    is_host: bool
+    frozen: bool
+
+    @property
+    def replaces(self) -> list[ReplaceSpec]:
+        """Return the replacements its candidate go.mod files carry."""
+        return sorted([*self.own, *self.carried.values()])
+
+
+@dataclass
+class _Eval:
+    bl: BuildList | None
+    loader: GraphLoader | None
+    go: str
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class _DeadEnd:
+    depth: int
+    artifact: str
+    module: str
+    demand: Demand | None
+    tried: tuple[str, ...]
+    explanation: str
+
+
+Assign = tuple[tuple[str, str], ...]
+Cost = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class _State:
+    fixed: Mapping[tuple[int, str], str]
+    reasons: Mapping[tuple[int, str], str]
+    targets: Mapping[str, str]
+    depth: int = 0
+
+    def fix(self, i: int, path: str, version: str, reason: str) -> _State:
+        fixed = dict(self.fixed)
+        fixed[(i, path)] = version
+        reasons = dict(self.reasons)
+        reasons[(i, path)] = reason
+        return _State(fixed, reasons, self.targets, self.depth + 1)
+
+    def target(self, path: str, version: str) -> _State:
+        targets = dict(self.targets)
+        targets[path] = version
+        return _State(self.fixed, self.reasons, targets, self.depth + 1)
+
+
+class _Search:
+    """One solve: bases, knowledge lookups, evaluation cache, branch and bound."""
+
+    def __init__(self, problem: Problem, knowledge: Knowledge, bases: list[_Base]) -> None:
+        self.p = problem
+        self.k = knowledge
+        self.bases = bases
+        self.needs = Needs()
+        self.cache: dict[tuple[int, Assign], _Eval | None] = {}
+        self.summaries: dict[tuple[int, GoModSource], ModSummary | None] = {}
+        self.evaluations = 0
+        self.exhausted = False
+        self.best: tuple[Cost, tuple[tuple[str, str, str], ...], _State] | None = None
+        self.dead: list[_DeadEnd] = []
+        self.downgrade = problem.strategy == "downgrade"
+
+    # -- facts
+
+    def versions(self, path: str) -> list[str]:
+        vl = self.k.versions.get(path)
+        if vl is None:
+            self.needs |= Needs(versions=frozenset([path]))
+            raise _Missing(path)
+        return vl.allowed()
+
+    def _gomod(self, base: _Base, source: GoModSource) -> bytes | ModuleError:
+        if isinstance(source, LocalGoMod):
+            key = _resolve(base.art.dir, source.dir)
+            data = self.k.dirs.get(key)
+            if data is None:
+                self.needs |= Needs(dirs=frozenset([key]))
+                raise _Missing(key)
+            return data
+        if source in self.k.failed:
+            return ModuleError(source.path, source.version, self.k.failed[source])
+        data = self.k.gomods.get(source)
+        if data is None:
+            self.needs |= Needs(gomods=frozenset([source]))
+            raise _Missing(str(source))
+        return data
+
+    def summary(self, base: _Base, loader: GraphLoader, m: ModuleVersion) -> ModSummary | None:
+        if gover.is_toolchain(m.path):
+            return ModSummary(module=m.path, version=m.version, pruned=True)
+        source = loader.source_of(m)
+        key = (base.index if isinstance(source, LocalGoMod) else -1, source)
+        if key not in self.summaries:
+            result: ModSummary | None = None
+            data = self._gomod(base, source)
+            if not isinstance(data, ModuleError):
+                replacement = None
+                if isinstance(source, LocalGoMod):
+                    replacement = ModuleVersion(source.dir, "")
+                elif source != m:
+                    replacement = source
+                try:
+                    result = summarize(data, "go.mod", required_as=m, replacement=replacement)
+                except ModuleError:
+                    result = None
+            self.summaries[key] = result
+        return self.summaries[key]
+
+    # -- variables
+
+    def value(self, st: _State, i: int, path: str) -> str:
+        return st.fixed.get((i, path), self.bases[i].orig.get(path, NONE))
+
+    def assignment(self, st: _State, i: int) -> Assign:
+        base = self.bases[i]
+        values = dict(base.orig)
+        for (j, path), v in st.fixed.items():
+            if j == i:
+                values[path] = v
+        return tuple(sorted((p, v) for p, v in values.items() if v != NONE))
+
+    def risky(self, i: int, path: str, v: str) -> bool:
+        base = self.bases[i]
+        orig = base.orig.get(path)
+        if base.is_host or orig is None or base.indirect.get(path, False):
+            return False
+        return _cmp(path, v, orig) < 0
+
+    def domain(self, st: _State, i: int, path: str) -> list[str]:
+        """Return the versions path may take in artifact i, nearest to today's first."""
+        base = self.bases[i]
+        if base.frozen:
+            return []
+        orig = base.orig.get(path, NONE)
+        target = st.targets.get(path)
+        if target is not None:
+            options = [target]
+        elif orig == NONE:
+            return []
+        else:
+            options = sorted(set(self.versions(path)) | {orig}, key=cmp_to_key(semver.compare))
+        out: list[str] = []
+        for v in options:
+            if orig != NONE and v == NONE:
+                continue
+            if base.is_host and orig != NONE and _cmp(path, v, orig) < 0:
+                continue
+            if self.risky(i, path, v) and not self.downgrade:
+                continue
+            out.append(v)
+        return sorted(out, key=lambda v: (self.risky(i, path, v), self.distance(path, orig, v), v))
+
+    def distance(self, path: str, orig: str, v: str) -> int:
+        if orig in (NONE, v) or v == NONE:
+            return 0
+        vl = self.k.versions.get(path)
+        listed = set(vl.versions if vl else ()) | {orig, v}
+        ordered = semver.sort(listed)
+        return abs(ordered.index(v) - ordered.index(orig))
+
+    def cost(self, st: _State) -> Cost:
+        host = risky = changes = dist = 0
+        for (i, path), v in st.fixed.items():
+            orig = self.bases[i].orig.get(path, NONE)
+            if v == orig:
+                continue
+            if self.bases[i].is_host:
+                host += 1
+            risky += self.risky(i, path, v)
+            changes += 1
+            dist += self.distance(path, orig, v)
+        return (host, risky, changes, dist)
+
+    def key(self, st: _State) -> tuple[tuple[str, str, str], ...]:
+        return tuple(
+            sorted(
+                (self.bases[i].art.name, path, v)
+                for (i, path), v in st.fixed.items()
+                if v != self.bases[i].orig.get(path, NONE)
+            )
+        )
+
+    # -- evaluation
+
+    def gomod_text(self, base: _Base, roots: Assign, go: str) -> bytes:
+        lines = [f"module {auto_quote(base.module)}", f"go {go}"]
+        if base.toolchain and base.toolchain != "go" + go:
+            lines.append(f"toolchain {base.toolchain}")
+        lines += [f"require {auto_quote(p)} {v}" for p, v in roots]
+        lines += [f"exclude {auto_quote(x.path)} {x.version}" for x in base.excludes]
+        for r in base.replaces:
+            old = auto_quote(r.old_path) + (f" {r.old_version}" if r.old_version else "")
+            new = auto_quote(r.new_path) + (f" {r.new_version}" if r.new_version else "")
+            lines.append(f"replace {old} => {new}")
+        return ("\n".join(lines) + "\n").encode()
+
+    def load(self, base: _Base, roots: Assign, go: str) -> _Eval:
+        main = parse(self.gomod_text(base, roots, go), f"{base.art.name}/go.mod")
+        loader = GraphLoader(main)
+        missing = False
+        while batch := loader.wanted():
+            for source in batch:
+                try:
+                    data = self._gomod(base, source)
+                except _Missing:
+                    missing = True
+                    loader.fail(source, "not yet fetched")
+                    continue
+                if isinstance(data, ModuleError):
+                    loader.fail(source, data.cause)
+                else:
+                    loader.feed(source, data)
+        if missing:
+            raise _Missing(base.art.name)
+        bl: BuildList | None
+        try:
+            bl = loader.build_list()
+        except GoModDirtyError as dirty:
+            bl = dirty.build_list
+        except BuildListError as error:
+            return _Eval(None, loader, go, error.message)
+        return _Eval(bl, loader, go)
+
+    def evaluate(self, i: int, roots: Assign) -> _Eval | None:
+        """Return artifact i's build list for these roots; None when facts are missing."""
+        ck = (i, roots)
+        if ck in self.cache:
+            return self.cache[ck]
+        self.evaluations += 1
+        base = self.bases[i]
+        result: _Eval | None
+        try:
+            go = base.go
+            result = self.load(base, roots, go)
+            # A dependency that needs a newer go line raises it, as go get does.
+            for _ in range(4):
+                if result.loader is None:
+                    break
+                selected = result.loader.graph.selected("go")
+                if selected == NONE or gover.compare(selected, go) <= 0:
+                    break
+                if gover.compare(selected, base.go_limit) > 0:
+                    result.error = f"requires go >= {selected}, host has go {base.go_limit}"
+                    break
+                go = selected
+                result = self.load(base, roots, go)
+        except _Missing:
+            result = None
+        self.cache[ck] = result
+        return result
+
+    # -- the search
+
+    def run(self, st: _State) -> None:
+        if self.evaluations > self.p.budget:
+            self.exhausted = True
+            return
+        if self.best is not None and self.cost(st) > self.best[0]:
+            return
+        evals: list[_Eval] = []
+        for i in range(len(self.bases)):
+            ev = self.evaluate(i, self.assignment(st, i))
+            if ev is None:
+                return
+            if ev.error or ev.bl is None:
+                self.dead.append(_DeadEnd(st.depth, self.bases[i].art.name, "", None, (), ev.error))
+                return
+            evals.append(ev)
+        branches = self.violation(st, evals)
+        if branches is None:
+            cost, key = self.cost(st), self.key(st)
+            if self.best is None or (cost, key) < (self.best[0], self.best[1]):
+                self.best = (cost, key, st)
+            return
+        for child in branches:
+            self.run(child)
+
+    def forced(self, i: int, ev: _Eval, root: ModuleVersion) -> set[ModuleVersion]:
+        return _forced_nodes(self, self.bases[i], ev, root)
+
+    def implicated(
+        self, i: int, ev: _Eval, path: str, match: ModuleVersion | None, above: str
+    ) -> list[str]:
+        """Return root paths (other than path) forcing a node of path (above a version)."""
+        assert ev.loader is not None
+        out: list[str] = []
+        for root in ev.loader.roots:
+            if root.path == path or gover.is_toolchain(root.path):
+                continue
+            for n in self.forced(i, ev, root):
+                if n.path == path and (above == "" or _cmp(path, n.version, above) > 0):
+                    out.append(root.path)
+                    break
+        return out
+
+    def dead_end(
+        self, st: _State, i: int, path: str, ev: _Eval, need: str, other: str, tried: Sequence[str]
+    ) -> None:
+        assert ev.loader is not None
+        assert ev.bl is not None
+        selected = ev.loader.graph.selected(path)
+        demand = None
+        chain = ev.loader.graph.find_path(
+            lambda n: n.path == path and _cmp(path, n.version, need) > 0
+        ) or ev.loader.graph.find_path(lambda n: n.path == path)
+        if chain is not None:
+            demand = Demand(self.bases[i].art.name, chain, path, chain[-1].version, other)
+        text = f"{self.bases[i].art.name} selects {path} {selected}, {other}"
+        self.dead.append(
+            _DeadEnd(st.depth, self.bases[i].art.name, path, demand, tuple(tried), text)
+        )
+
+    def change_roots(
+        self, st: _State, i: int, ev: _Eval, roots: list[str], path: str, why: str, other: str
+    ) -> list[_State]:
+        """Return branches moving the first of roots (all must move); none if stuck."""
+        stuck = [r for r in roots if (i, r) in st.fixed or self.bases[i].frozen]
+        if not roots or stuck:
+            self.dead_end(st, i, path, ev, st.targets.get(path, ""), other, [])
+            return []
+        r = roots[0]
+        cur = self.value(st, i, r)
+        options = [v for v in self.domain(st, i, r) if v != cur]
+        if not options:
+            self.dead_end(st, i, path, ev, st.targets.get(path, ""), other, [cur])
+            return []
+        return [st.fix(i, r, v, why) for v in options]
+
+    def violation(self, st: _State, evals: list[_Eval]) -> list[_State] | None:
+        """Return the branches for the first violation, or None when there is none."""
+        # 1. Every root must be its path's selected version (go mod tidy's rule).
+        for i, ev in enumerate(evals):
+            assert ev.loader is not None
+            assert ev.bl is not None
+            for root in ev.loader.roots:
+                if gover.is_toolchain(root.path):
+                    continue
+                s = ev.loader.graph.selected(root.path)
+                if s != root.version:
+                    return self.repair(st, i, ev, root.path, root.version, "requires")
+        # 2. Every shared module agrees with its target (host version, pin, or chosen).
+        have: dict[str, list[tuple[int, str]]] = {}
+        mains = {b.module for b in self.bases}
+        for i, ev in enumerate(evals):
+            assert ev.bl is not None
+            for e in ev.bl.entries[1:]:
+                if e.path not in mains:
+                    have.setdefault(e.path, []).append((i, e.version))
+        for path in sorted(have):
+            owners = have[path]
+            target = st.targets.get(path)
+            if target is None:
+                if len(owners) < 2 or len({v for _, v in owners}) == 1:
+                    continue
+                return self.choose_target(st, path, owners)
+            for i, v in owners:
+                if v != target:
+                    return self.repair(st, i, evals[i], path, target, "target")
+        # 3. One replacement per shared module.
+        for path in sorted(have):
+            owners = have[path]
+            if len(owners) < 2:
+                continue
+            seen = {self.replacement_of(i, evals[i], path) for i, _ in owners}
+            if len(seen) > 1:
+                i = owners[-1][0]
+                self.dead.append(
+                    _DeadEnd(
+                        st.depth,
+                        self.bases[i].art.name,
+                        path,
+                        None,
+                        (),
+                        f"{path} is replaced differently across artifacts",
+                    )
+                )
+                return []
+        return None
+
+    def replacement_of(self, i: int, ev: _Eval, path: str) -> str:
+        assert ev.bl is not None
+        e = ev.bl.get(path)
+        if e is None or e.replacement is None:
+            return ""
+        if _is_dir(e.replacement):
+            return "dir:" + _resolve(self.bases[i].art.dir, e.replacement.path)
+        return str(e.replacement)
+
+    def other_side(self, st: _State, path: str) -> str:
+        host = self.bases[0]
+        t = st.targets.get(path, "")
+        if path in self.p.pins:
+            return f"pinned to {self.p.pins[path]}"
+        if host.frozen and self.p.host_build_list.get(path) is not None:
+            return f"host has {t}"
+        return f"shared at {t}"
+
+    def choose_target(self, st: _State, path: str, owners: list[tuple[int, str]]) -> list[_State]:
+        selected = {v for _, v in owners}
+        try:
+            listed = set(self.versions(path))
+        except _Missing:
+            return []
+        candidates = selected | listed
+        top = max(selected, key=cmp_to_key(semver.compare))
+        ordered = sorted(
+            candidates,
+            key=lambda v: (v not in selected, -semver.compare(v, top), v),
+        )
+        return [st.target(path, v) for v in ordered]
+
+    def repair(
+        self, st: _State, i: int, ev: _Eval, path: str, need: str, kind: str
+    ) -> list[_State]:
+        """Return branches for: artifact i must select need for path (root or target)."""
+        assert ev.loader is not None
+        name = self.bases[i].art.name
+        other = self.other_side(st, path) if kind == "target" else f"{name} requires {need}"
+        why = (
+            f"{path} must be {need} ({other})"
+            if kind == "target"
+            else f"keeps {path} at the {need} {name} requires"
+        )
+        cur = self.value(st, i, path)
+        fixed = (i, path) in st.fixed or self.bases[i].frozen
+        s = ev.loader.graph.selected(path)
+        if not fixed:
+            # Either this variable moves now, or it stays as it is for good.
+            try:
+                options = [v for v in self.domain(st, i, path) if v != cur]
+            except _Missing:
+                return []
+            if cur == NONE:
+                options = [v for v in options if v == need]
+            return [st.fix(i, path, v, why) for v in options] + [st.fix(i, path, cur, "unchanged")]
+        try:
+            if _cmp(path, s, need) > 0:
+                if cur != NONE and _cmp(path, cur, need) > 0:
+                    self.dead_end(st, i, path, ev, need, other, [cur])
+                    return []
+                roots = self.implicated(i, ev, path, None, need)
+                return self.change_roots(
+                    st, i, ev, roots, path, f"so that nothing requires {path} above {need}", other
+                )
+            if cur != NONE:
+                self.dead_end(st, i, path, ev, need, other, [cur])
+                return []
+            roots = self.implicated(i, ev, path, None, "")
+            return self.change_roots(
+                st, i, ev, roots, path, f"so that {path} leaves the build list", other
+            )
+        except _Missing:
+            return []
+
+
+def _forced_nodes(
+    search: _Search, base: _Base, ev: _Eval, root: ModuleVersion
+) -> set[ModuleVersion]:
+    """Return the nodes that root alone puts in the module graph.
+
+    It replays the loader's rule from this one root: a loaded node's requirements are
+    nodes, and they are loaded too when the walk is unpruned or the node's go.mod is
+    unpruned. Every node of the graph is forced by some root, and a root that keeps
+    its version keeps forcing the same nodes; this is what makes the branching complete.
+    """
+    loader = ev.loader
+    assert loader is not None
+    graph = loader.graph
+    nodes = {root}
+    seen: set[tuple[ModuleVersion, bool]] = set()
+    work = deque([(root, not loader.pruned)])
+    while work:
+        n, unpruned = work.popleft()
+        if (n, unpruned) in seen:
+            continue
+        seen.add((n, unpruned))
+        reqs = graph.required_by(n)
+        if reqs is None:
+            continue
+        nodes.update(reqs)
+        summary = search.summary(base, loader, n)
+        if unpruned or summary is None or not summary.pruned:
+            work.extend((r, True) for r in reqs if r.version != NONE)
+    return nodes
+
+
+# --- setting up -----------------------------------------------------------------------
+
+
+def _bases(problem: Problem) -> tuple[list[_Base], list[Conflict], list[int]]:
+    """Return the artifacts' bases (host first), go-line conflicts, and solvable plugins."""
+    host = problem.host
+    host_go = _host_go(host.file)
+    host_tc = host.file.toolchain.name if host.file.toolchain else ""
+    hbl = problem.host_build_list
+    carried: dict[str, ReplaceSpec] = {}
+    for e in hbl.entries[1:]:
+        if e.replacement is not None:
+            carried[e.path] = ReplaceSpec(e.path, "", e.replacement.path, e.replacement.version)
+
+    def base_of(index: int, art: Artifact, is_host: bool) -> _Base:
+        f = art.file
+        if f.module is None:
+            raise ResolutionError(f"{art.name}: go.mod has no module line")
+        orig: dict[str, str] = {}
+        indirect: dict[str, bool] = {}
+        for r in f.require:
+            prev = orig.get(r.mod.path)
+            if prev is None or _cmp(r.mod.path, r.mod.version, prev) > 0:
+                orig[r.mod.path] = r.mod.version
+            indirect[r.mod.path] = indirect.get(r.mod.path, True) and r.indirect
+        own = [
+            ReplaceSpec(r.old.path, r.old.version, r.new.path, r.new.version)
+            for r in f.replace
+            # A plugin's replacement of a host module gives way to the host's (or none).
+            if is_host or hbl.get(r.old.path) is None
+        ]
+        mine = {} if is_host else {p: _carry(c, host, art) for p, c in carried.items()}
+        go = f.go.version if f.go else gover.DEFAULT_GO_VERSION
+        tc = (f.toolchain.name if f.toolchain else "") if is_host else host_tc
+        return _Base(
+            index=index,
+            art=art,
+            module=f.module.mod.path,
+            go=go,
+            go_limit=host_go,
+            toolchain=tc,
+            orig=orig,
+            indirect=indirect,
+            excludes=tuple(x.mod for x in f.exclude),
+            own=tuple(own),
+            carried=mine,
+            is_host=is_host,
+            frozen=is_host and not problem.allow_host_upgrade,
+        )
+
+    bases = [base_of(0, host, True)]
+    conflicts: list[Conflict] = []
+    solvable: list[int] = []
+    for art in problem.plugins:
+        go = art.file.go.version if art.file.go else gover.DEFAULT_GO_VERSION
+        if gover.compare(go, host_go) > 0:
+            conflicts.append(
+                Conflict(
+                    module="go",
+                    demands=(Demand(art.name, (ModuleVersion(art.name, ""),), "go", go, ""),),
+                    tried=(),
+                    explanation=(
+                        f"{art.name} declares go {go}, newer than the host's go {host_go}: "
+                        "a plugin must build with the host's toolchain"
+                    ),
+                    options=(
+                        f"lower {art.name}'s go line to {host_go} or below, "
+                        f"or build the host with go {go}",
+                    ),
+                )
+            )
+            continue
+        solvable.append(len(bases))
+        bases.append(base_of(len(bases), art, False))
+    return bases, conflicts, solvable
+
+
+def _carry(spec: ReplaceSpec, host: Artifact, plugin: Artifact) -> ReplaceSpec:
+    """Return the host's replacement as the plugin must write it."""
+    if spec.new_version or not (host.dir and plugin.dir):
+        return ReplaceSpec(
+            spec.old_path,
+            "",
+            spec.new_path,
+            spec.new_version,
+            host_relative=not spec.new_version and not spec.new_path.startswith("/"),
+        )
+    if spec.new_path.startswith("/"):
+        return ReplaceSpec(spec.old_path, "", spec.new_path, "")
+    resolved = _resolve(host.dir, spec.new_path)
+    return ReplaceSpec(spec.old_path, "", _rel(resolved, posixpath.normpath(plugin.dir)), "")
+
+
+# --- answers --------------------------------------------------------------------------
+
+
+def _plan(search: _Search, st: _State, i: int, ev: _Eval | None) -> Plan:
+    base = search.bases[i]
+    name = base.art.name
+    f = base.art.file
+    values = dict(base.orig)
+    values.update({p: v for (j, p), v in st.fixed.items() if j == i})
+    in_bl = ev.bl if ev is not None else None
+    requires: list[Requirement] = []
+    edits: list[Edit] = []
+    for path in sorted(values):
+        v = values[path]
+        if v == NONE:
+            continue
+        indirect = base.indirect.get(path, True)
+        requires.append(Requirement(path, v, indirect))
+        orig = base.orig.get(path, NONE)
+        if v != orig:
+            edits.append(
+                Edit(
+                    name,
+                    "require",
+                    path,
+                    orig,
+                    v,
+                    search.risky(i, path, v),
+                    st.reasons.get((i, path), ""),
+                )
+            )
+    replaces, replace_edits = _plan_replaces(search, base, in_bl)
+    edits += replace_edits
+    go = ev.go if ev is not None else base.go
+    if go != base.go:
+        edits.append(Edit(name, "go", "go", base.go, go, False, "a dependency needs it"))
+    tc = base.toolchain if base.toolchain != "go" + go else ""
+    cur_tc = f.toolchain.name if f.toolchain else ""
+    if tc != cur_tc and not base.is_host:
+        edits.append(
+            Edit(name, "toolchain", "toolchain", cur_tc or NONE, tc or NONE, False, "the host's")
+        )
+    return Plan(
+        artifact=name,
+        requires=tuple(requires),
+        replaces=tuple(sorted(set(replaces))),
+        go=go,
+        toolchain=tc,
+        edits=tuple(edits),
+        build_list=ev.bl if ev is not None else None,
+    )
+
+
+def _plan_replaces(
+    search: _Search, base: _Base, final: BuildList | None
+) -> tuple[list[ReplaceSpec], list[Edit]]:
+    """Return an artifact's planned replacements and the edits that get there.
+
+    A replacement of a host module the artifact ends up with becomes the host's (or
+    goes, if the host has none); every other replacement stays as it is.
+    """
+    f = base.art.file
+    name = base.art.name
+    hbl = search.p.host_build_list
+
+    def listed(path: str) -> bool:
+        return final is not None and final.get(path) is not None
+
+    def text(new_path: str, new_version: str) -> str:
+        return f"{new_path} {new_version}".strip()
+
+    replaces: list[ReplaceSpec] = []
+    edits: list[Edit] = []
+    done: set[str] = set()
+    for r in f.replace:
+        spec = ReplaceSpec(r.old.path, r.old.version, r.new.path, r.new.version)
+        path = r.old.path
+        if base.is_host or (hbl.get(path) is None and path not in base.carried) or not listed(path):
+            replaces.append(spec)
+            continue
+        want = base.carried.get(path)
+        old = text(r.new.path, r.new.version)
+        if want is None:
+            edits.append(Edit(name, "drop_replace", path, old, NONE, False, "host has none"))
+            continue
+        if path not in done:
+            done.add(path)
+            replaces.append(want)
+            if (want.new_path, want.new_version, "") != (r.new.path, r.new.version, r.old.version):
+                edits.append(
+                    Edit(
+                        name,
+                        "replace",
+                        path,
+                        old,
+                        text(want.new_path, want.new_version),
+                        False,
+                        "the host's replacement",
+                    )
+                )
+    for path, want in sorted(base.carried.items()):
+        if path in done or not listed(path) or base.is_host:
+            continue
+        if any(r.old.path == path for r in f.replace):
+            continue
+        replaces.append(want)
+        edits.append(
+            Edit(
+                name,
+                "replace",
+                path,
+                NONE,
+                text(want.new_path, want.new_version),
+                False,
+                want_reason(search, path),
+            )
+        )
+    return sorted(set(replaces)), edits
+
+
+def want_reason(search: _Search, path: str) -> str:
+    e = search.p.host_build_list.get(path)
+    if e is not None and e.replacement is not None:
+        return "the host's replacement"
+    return "pinned by force"
+
+
+def _unchanged_plan(art: Artifact) -> Plan:
+    f = art.file
+    return Plan(
+        artifact=art.name,
+        requires=tuple(Requirement(r.mod.path, r.mod.version, r.indirect) for r in f.require),
+        replaces=tuple(
+            ReplaceSpec(r.old.path, r.old.version, r.new.path, r.new.version) for r in f.replace
+        ),
+        go=f.go.version if f.go else "",
+        toolchain=f.toolchain.name if f.toolchain else "",
+        edits=(),
+        build_list=None,
+    )
+
+
+def _shared(names: Sequence[str], lists: Sequence[BuildList | None]) -> tuple[SharedModule, ...]:
+    have: dict[str, list[tuple[str, str]]] = {}
+    mains = {bl.main.path for bl in lists if bl is not None}
+    for name, bl in zip(names, lists, strict=True):
+        if bl is None:
+            continue
+        for e in bl.entries[1:]:
+            if e.path not in mains:
+                have.setdefault(e.path, []).append((name, e.version))
+    out = []
+    for path in sorted(have):
+        if len(have[path]) >= 2:
+            versions = tuple(have[path])
+            top = max((v for _, v in versions), key=cmp_to_key(semver.compare))
+            target = versions[0][1] if len({v for _, v in versions}) == 1 else top
+            out.append(SharedModule(path, versions, target))
+    return tuple(out)
+
+
+def _conflicts(search: _Search) -> list[Conflict]:
+    if not search.dead:
+        return []
+    depth = min(d.depth for d in search.dead)
+    by_module: dict[str, list[_DeadEnd]] = {}
+    for d in search.dead:
+        if d.depth == depth:
+            by_module.setdefault(d.module, []).append(d)
+    out = []
+    for module in sorted(by_module):
+        ds = by_module[module]
+        demands = {d.demand for d in ds if d.demand is not None}
+        tried = sorted({v for d in ds for v in d.tried})
+        out.append(
+            Conflict(
+                module=module or "(build list)",
+                demands=tuple(sorted(demands, key=lambda x: (x.artifact, x.chain))),
+                tried=tuple(tried),
+                explanation=ds[0].explanation,
+            )
+        )
+    return out
+
+
+def solve(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
+    """Return the preferred alignment of problem's plugins with its host, or Needs.
+
+    Needs lists facts missing from knowledge: add them and call again (the answer does
+    not depend on the order they arrive in). A Solution with ``ok`` false carries the
+    conflicts, each with requirement chains, the versions tried and, for ``safe`` and
+    ``downgrade``, what the next strategy or ``--allow-host-upgrade`` would do.
+
+    :raises ResolutionError: a plugin's go.mod has no module line, or the search
+        budget ran out before any answer was found.
+    """
+    if problem.strategy == "force":
+        return _solve_force(problem, knowledge)
+    if problem.strategy not in STRATEGIES:
+        raise ResolutionError(f"unknown strategy {problem.strategy!r}")
+    result = _solve_search(problem, knowledge)
+    if isinstance(result, Needs) or result.ok:
+        return result
+    options: list[str] = []
+    nxt: list[Problem] = []
+    if problem.strategy == "safe":
+        nxt.append(_replace_problem(problem, strategy="downgrade"))
+    if not problem.allow_host_upgrade:
+        nxt.append(_replace_problem(problem, allow_host_upgrade=True))
+    nxt.append(_replace_problem(problem, strategy="force"))
+    needs = Needs()
+    for alt in nxt:
+        other = (
+            _solve_force(alt, knowledge)
+            if alt.strategy == "force"
+            else _solve_search(alt, knowledge)
+        )
+        label = (
+            "--allow-host-upgrade"
+            if alt.allow_host_upgrade != problem.allow_host_upgrade
+            else f"--strategy {alt.strategy}"
+        )
+        if isinstance(other, Needs):
+            needs |= other
+            continue
+        options.append(_describe_option(label, other))
+    if needs:
+        return needs
+    conflicts = tuple(
+        Conflict(c.module, c.demands, c.tried, c.explanation, tuple(options))
+        for c in result.conflicts
+    )
+    return Solution(
+        result.strategy,
+        False,
+        result.plans,
+        result.host,
+        result.shared,
+        conflicts,
+        result.violations,
+        result.exhaustive,
+    )
+
+
+def _replace_problem(
+    p: Problem, *, strategy: Strategy | None = None, allow_host_upgrade: bool | None = None
+) -> Problem:
+    return Problem(
+        p.host,
+        p.host_build_list,
+        p.plugins,
+        strategy if strategy is not None else p.strategy,
+        p.allow_host_upgrade if allow_host_upgrade is None else allow_host_upgrade,
+        p.pins,
+        p.budget,
+    )
+
+
+def _describe_option(label: str, s: Solution) -> str:
+    if not s.ok:
+        return f"{label}: still no alignment"
+    moves = [e for e in s.edits if e.op == "require" or e.op == "replace"]
+    risky = [e for e in moves if e.risky]
+    text = f"{label}: aligns with {len(moves)} change(s)"
+    if risky:
+        text += ", risky: " + ", ".join(
+            f"{e.artifact} {e.module} {e.from_} -> {e.to}" for e in risky
+        )
+    if s.host is not None and s.host.edits:
+        text += "; host: " + ", ".join(f"{e.module} {e.from_} -> {e.to}" for e in s.host.edits)
+    if s.violations:
+        text += f", violating {len(s.violations)} requirement(s)"
+    return text
+
+
+def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
+    bases, go_conflicts, _ = _bases(problem)
+    search = _Search(problem, knowledge, bases)
+    targets: dict[str, str] = {}
+    host_frozen = not problem.allow_host_upgrade
+    if host_frozen:
+        for e in problem.host_build_list.entries[1:]:
+            targets[e.path] = e.version
+    for path, v in problem.pins.items():
+        if targets.get(path, v) != v:
+            search.dead.append(
+                _DeadEnd(
+                    0,
+                    problem.host.name,
+                    path,
+                    None,
+                    (v,),
+                    f"{path} is pinned to {v}, the host has {targets[path]}",
+                )
+            )
+        targets[path] = v
+    if not search.dead:
+        search.run(_State({}, {}, targets))
+    if search.needs:
+        return search.needs
+    if search.best is None and search.exhausted:
+        raise ResolutionError(
+            f"alignment search gave up after {search.evaluations} build lists",
+            hint="pin some shared modules, or align fewer plugins at once",
+        )
+    names = [b.art.name for b in bases]
+    if search.best is None:
+        plans_by_name = {a.name: _unchanged_plan(a) for a in problem.plugins}
+        return Solution(
+            problem.strategy,
+            False,
+            tuple(plans_by_name[a.name] for a in problem.plugins),
+            None,
+            (),
+            tuple(go_conflicts + _conflicts(search)),
+        )
+    st = search.best[2]
+    evs = [search.evaluate(i, search.assignment(st, i)) for i in range(len(bases))]
+    plans = {b.art.name: _plan(search, st, b.index, evs[b.index]) for b in bases[1:]}
+    host_plan = None
+    if not bases[0].frozen:
+        hp = _plan(search, st, 0, evs[0])
+        host_plan = hp if hp.edits else None
+    return Solution(
+        problem.strategy,
+        not go_conflicts,
+        tuple(plans.get(a.name) or _unchanged_plan(a) for a in problem.plugins),
+        host_plan,
+        _shared(names, [e.bl if e else None for e in evs]),
+        tuple(go_conflicts),
+        exhaustive=not search.exhausted,
+    )
+
+
+# --- force ----------------------------------------------------------------------------
+
+
+def _solve_force(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
+    """Pin every shared module with a replace: to the host's version (and replacement),
+    a pin's, or for modules only plugins share the highest version one selects. List
+    every requirement in the resulting graphs that a pin takes below what it states."""
+    bases, go_conflicts, _ = _bases(problem)
+    search = _Search(problem, knowledge, bases)
+    hbl = problem.host_build_list
+    # path -> (version every artifact must link, replacement that gets it there)
+    pins: dict[str, tuple[str, ReplaceSpec]] = {}
+    for e in hbl.entries[1:]:
+        target = problem.pins.get(e.path, e.version)
+        spec = ReplaceSpec(e.path, "", e.path, target)
+        if e.replacement is not None and target == e.version:
+            spec = ReplaceSpec(e.path, "", e.replacement.path, e.replacement.version)
+        pins[e.path] = (target, spec)
+    for path, v in sorted(problem.pins.items()):
+        pins.setdefault(path, (v, ReplaceSpec(path, "", path, v)))
+    forced: dict[int, set[str]] = {b.index: set() for b in bases[1:]}
+    evs: dict[int, _Eval] = {}
+    for _ in range(len(pins) + 10):
+        changed = False
+        search.cache.clear()
+        for b in bases[1:]:
+            ev = search.evaluate(b.index, tuple(sorted(b.orig.items())))
+            if ev is None:
+                continue
+            if ev.bl is None or ev.error:
+                return Solution(
+                    "force",
+                    False,
+                    tuple(_unchanged_plan(a) for a in problem.plugins),
+                    None,
+                    (),
+                    (Conflict("(build list)", (), (), ev.error),),
+                )
+            evs[b.index] = ev
+            for e in ev.bl.entries[1:]:
+                pin = pins.get(e.path)
+                if pin is None or e.path in b.carried:
+                    continue
+                target, spec = pin
+                if e.version == target and e.replacement is None and spec.new_path == e.path:
+                    continue
+                b.carried[e.path] = _carry(spec, problem.host, b.art)
+                forced[b.index].add(e.path)
+                changed = True
+        if search.needs:
+            return search.needs
+        # Modules only plugins share: the highest version any of them selects.
+        plugin_have: dict[str, set[str]] = {}
+        for ev in evs.values():
+            assert ev.bl is not None
+            for e in ev.bl.entries[1:]:
+                if e.path not in pins:
+                    plugin_have.setdefault(e.path, set()).add(e.version)
+        for path, vs in sorted(plugin_have.items()):
+            if len(vs) > 1:
+                top = max(vs, key=cmp_to_key(semver.compare))
+                pins[path] = (top, ReplaceSpec(path, "", path, top))
+                changed = True
+        if not changed:
+            break
+    plans: dict[str, Plan] = {}
+    violations: list[Violation] = []
+    for b in bases[1:]:
+        found = evs.get(b.index)
+        plan = _plan(search, _State({}, {}, {}), b.index, found)
+        edits = tuple(
+            Edit(e.artifact, e.op, e.module, e.from_, e.to, True, "pinned by force")
+            if e.op == "replace" and e.module in forced[b.index]
+            else e
+            for e in plan.edits
+        )
+        plans[b.art.name] = Plan(
+            plan.artifact,
+            plan.requires,
+            plan.replaces,
+            plan.go,
+            plan.toolchain,
+            edits,
+            plan.build_list,
+        )
+        if found is None or found.loader is None:
+            continue
+        graph = found.loader.graph
+        for n in graph.nodes():
+            for r in graph.required_by(n) or ():
+                pin = pins.get(r.path)
+                if (
+                    pin is not None
+                    and r.path in forced[b.index]
+                    and _cmp(r.path, r.version, pin[0]) > 0
+                ):
+                    violations.append(Violation(b.art.name, n, r.path, r.version, pin[0]))
+    names = [b.art.name for b in bases]
+    lists: list[BuildList | None] = [hbl]
+    lists += [evs[b.index].bl if b.index in evs else None for b in bases[1:]]
+    return Solution(
+        "force",
+        not go_conflicts,
+        tuple(plans.get(a.name) or _unchanged_plan(a) for a in problem.plugins),
+        None,
+        _shared(names, lists),
+        tuple(go_conflicts),
+        tuple(sorted(set(violations), key=lambda v: (v.artifact, v.module, v.requirer))),
+    )
