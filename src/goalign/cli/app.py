@@ -90,6 +90,117 @@ def list_command(
     raise typer.Exit(run(directory, proxy=proxy, offline=offline))
 
 
+_DIR_HELP = "Working folder: goalign.toml and relative --host/--plugin paths are read here."
+
+
+def _solve(
+    directory: Path,
+    host: Path | None,
+    plugin: list[Path] | None,
+    strategy: str | None,
+    write: bool,
+    fmt: str,
+    proxy: str | None,
+    offline: bool,
+    allow_host_upgrade: bool,
+) -> None:
+    from goalign.cli.solve import run
+
+    if fmt not in ("text", "json", "markdown"):
+        raise typer.BadParameter(
+            f"must be text, json or markdown, not {fmt!r}", param_hint="--format"
+        )
+    if strategy is not None and strategy not in ("safe", "downgrade", "force"):
+        raise typer.BadParameter(
+            f"must be safe, downgrade or force, not {strategy!r}", param_hint="--strategy"
+        )
+    raise typer.Exit(
+        run(
+            directory,
+            host=host,
+            plugins=plugin or [],
+            strategy=strategy,
+            write=write,
+            fmt=fmt,  # type: ignore[arg-type]
+            proxy=proxy,
+            offline=offline,
+            allow_host_upgrade=allow_host_upgrade,
+        )
+    )
+
+
+DirOpt = Annotated[Path, typer.Option("-C", help=_DIR_HELP, metavar="DIR")]
+HostOpt = Annotated[
+    Path | None, typer.Option("--host", metavar="DIR", help="The host's module folder.")
+]
+PluginOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--plugin", metavar="DIR", help="A plugin's module folder (repeatable)."),
+]
+StrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--strategy", metavar="safe|downgrade|force", help="How far to go (default: safe)."
+    ),
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", metavar="text|json|markdown", help="Output format.")
+]
+ProxyOpt = Annotated[
+    str | None,
+    typer.Option("--proxy", metavar="URL", help="Use this GOPROXY list instead of Go's."),
+]
+OfflineOpt = Annotated[
+    bool, typer.Option("--offline", help="Use only the module caches; a miss is exit 4.")
+]
+HostUpgradeOpt = Annotated[
+    bool,
+    typer.Option("--allow-host-upgrade", help="Let the host's versions rise when needed."),
+]
+
+
+@app.command("solve")
+def solve_command(
+    directory: DirOpt = Path("."),
+    host: HostOpt = None,
+    plugin: PluginOpt = None,
+    strategy: StrategyOpt = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Write the go.mod and go.sum edits, all at once.")
+    ] = False,
+    fmt: FormatOpt = "text",
+    proxy: ProxyOpt = None,
+    offline: OfflineOpt = False,
+    allow_host_upgrade: HostUpgradeOpt = False,
+) -> None:
+    """Find one module version set the host and every plugin can share.
+
+    Prints the plan (a diff of every go.mod and go.sum change); with --write, writes
+    all changed files together atomically. Exit 0 aligned or written, 1 edits needed,
+    2 bad input, 3 impossible with this strategy, 4 proxy failure.
+    """
+    _solve(directory, host, plugin, strategy, write, fmt, proxy, offline, allow_host_upgrade)
+
+
+@app.command("check")
+def check_command(
+    directory: DirOpt = Path("."),
+    host: HostOpt = None,
+    plugin: PluginOpt = None,
+    strategy: StrategyOpt = None,
+    fmt: FormatOpt = "text",
+    proxy: ProxyOpt = None,
+    offline: OfflineOpt = False,
+    allow_host_upgrade: HostUpgradeOpt = False,
+) -> None:
+    """Check that the host and its plugins are aligned; change nothing (for CI).
+
+    The same as `goalign solve` without --write: exit 0 aligned, 1 edits needed,
+    2 bad input, 3 impossible, 4 proxy failure.
+    """
+    _solve(directory, host, plugin, strategy, False, fmt, proxy, offline, allow_host_upgrade)
+
+
 def exit_code(error: GoalignError) -> ExitCode:
     """Return the exit code DESIGN.md assigns to an error."""
     if isinstance(error, InputError):

@@ -1,0 +1,452 @@
+"""Aligning a host and its plugins on disk: the I/O edge around :mod:`goalign.solver`.
+
+This module reads the artifacts (``--host``/``--plugin`` folders or ``goalign.toml``),
+loads the host's build list through the proxy client, answers the solver's
+:class:`~goalign.solver.Needs` (version lists with their retractions, go.mod files,
+local directories) concurrently until it returns a :class:`~goalign.solver.Solution`,
+and turns each changed plan into new go.mod and go.sum bytes. It writes nothing: the
+caller decides whether to write :attr:`Alignment.changes` (with
+:func:`goalign.files.write_all`).
+
+go.mod files are edited through :mod:`goalign.modfile`, so the output is what
+``go get`` writes (requirement blocks kept apart by ``// indirect`` as the go line
+asks). go.sum files are rewritten the way ``go get`` trims them: a ``/go.mod`` line for
+every module version whose go.mod is part of the new module graph, and a zip line for
+every module of the new build list that provides packages. Which modules provide
+packages is taken from the go.sum files as they were: a module path with a zip line in
+the artifact's (or the host's) go.sum keeps one, at its new version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import os
+import time
+import tomllib
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from goalign import gosum, modfile, semver
+from goalign.errors import InputError
+from goalign.loading import BuildListLoad, read_go_mod
+from goalign.module import ModuleVersion
+from goalign.mvs import BuildList
+from goalign.proxy import NotFound, ProxyClient
+from goalign.solver import (
+    STRATEGIES,
+    Artifact,
+    Knowledge,
+    Needs,
+    Plan,
+    Problem,
+    ReplaceSpec,
+    Solution,
+    Strategy,
+    VersionList,
+    solve,
+)
+
+__all__ = ["CONFIG_NAME", "Alignment", "Config", "FileChange", "Stats", "align", "load_config"]
+
+#: The configuration file read from the working folder when no artifact is named.
+CONFIG_NAME = "goalign.toml"
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What to align: folders are absolute; ``base`` is the folder names are relative to."""
+
+    base: Path
+    host: Path
+    plugins: tuple[Path, ...]
+    strategy: Strategy = "safe"
+    proxy: str | None = None
+    pins: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, folder: Path) -> str:
+        """Return ``folder`` as the report names it: relative to ``base`` when inside."""
+        rel = os.path.relpath(folder, self.base)
+        return folder.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def _config_error(path: Path, key: str, message: str) -> InputError:
+    return InputError(f"{path}: {key}: {message}")
+
+
+def load_config(
+    base: Path,
+    *,
+    host: Path | None = None,
+    plugins: Sequence[Path] = (),
+    strategy: str | None = None,
+    proxy: str | None = None,
+) -> Config:
+    """Return the artifacts and settings to align, from the options or ``goalign.toml``.
+
+    With neither ``host`` nor ``plugins`` the file ``base/goalign.toml`` supplies them:
+    ``host`` (a folder), ``plugins`` (folders or glob patterns, relative to ``base``),
+    ``strategy``, ``proxy`` and ``pins`` (a table of module path to version). Options
+    given here override the file's values.
+
+    :raises InputError: a missing or malformed file, a bad key (named with the file),
+        or a folder without go.mod.
+    """
+    base = base.resolve()
+    settings: dict[str, object] = {}
+    path = base / CONFIG_NAME
+    if host is None and not plugins:
+        try:
+            settings = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise InputError(
+                f"{path}: no such file",
+                hint="name the artifacts with --host DIR --plugin DIR, or write goalign.toml",
+            ) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: {error}") from error
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(f"{path}: {error}") from error
+        unknown = sorted(set(settings) - {"host", "plugins", "strategy", "proxy", "pins"})
+        if unknown:
+            raise _config_error(path, unknown[0], "unknown key")
+        raw_host = settings.get("host")
+        if not isinstance(raw_host, str) or not raw_host:
+            raise _config_error(path, "host", "must be a folder name (a string)")
+        host = base / raw_host
+        raw_plugins = settings.get("plugins")
+        if not isinstance(raw_plugins, list) or not all(
+            isinstance(p, str) and p for p in raw_plugins
+        ):
+            raise _config_error(path, "plugins", "must be a list of folders or glob patterns")
+        found: list[Path] = []
+        for pattern in raw_plugins:
+            if glob.has_magic(pattern):
+                matches = sorted(
+                    Path(m).parent
+                    for m in glob.glob(str(base / pattern / "go.mod"), recursive=True)
+                )
+                if not matches:
+                    raise _config_error(path, "plugins", f"{pattern!r} matches no go.mod")
+                found.extend(matches)
+            else:
+                found.append(base / pattern)
+        plugins = found
+    elif host is None:
+        raise InputError("--plugin needs --host: the host is the baseline")
+    if strategy is None:
+        raw = settings.get("strategy", "safe")
+        if raw not in STRATEGIES:
+            raise _config_error(path, "strategy", f"must be one of {', '.join(STRATEGIES)}")
+        strategy = str(raw)
+    elif strategy not in STRATEGIES:
+        raise InputError(f"--strategy: must be one of {', '.join(STRATEGIES)}, not {strategy!r}")
+    if proxy is None and "proxy" in settings:
+        raw_proxy = settings["proxy"]
+        if not isinstance(raw_proxy, str):
+            raise _config_error(path, "proxy", "must be a GOPROXY list (a string)")
+        proxy = raw_proxy
+    raw_pins = settings.get("pins", {})
+    if not isinstance(raw_pins, dict):
+        raise _config_error(path, "pins", "must be a table of module path = version")
+    pins: dict[str, str] = {}
+    for module, version in raw_pins.items():
+        if not isinstance(version, str) or not semver.is_valid(version):
+            raise _config_error(path, f"pins.{module}", "must be a valid version such as v1.2.3")
+        pins[module] = version
+    folders = [(base / host).resolve(), *((base / p).resolve() for p in plugins)]
+    seen: set[Path] = set()
+    for folder in folders:
+        if not (folder / "go.mod").is_file():
+            raise InputError(f"{folder}: no go.mod in this folder")
+        if folder in seen:
+            raise InputError(f"{folder}: named twice")
+        seen.add(folder)
+    if len(folders) < 2:
+        raise InputError("no plugins to align", hint="name them with --plugin DIR")
+    return Config(
+        base=base,
+        host=folders[0],
+        plugins=tuple(folders[1:]),
+        strategy=strategy,  # type: ignore[arg-type]
+        proxy=proxy,
+        pins=pins,
+    )
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file the alignment changes: its old bytes (None if new) and new bytes."""
+
+    path: Path
+    name: str
+    old: bytes | None
+    new: bytes
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What the alignment cost: modules in the final build lists, proxy requests,
+    cache hits and wall-clock seconds."""
+
+    modules: int
+    requests: int
+    cache_hits: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The solver's answer for the configured artifacts, and the file changes it implies.
+
+    ``names`` maps each artifact name (as in the solution) to its folder; ``changes``
+    lists only files whose bytes change, host first, then plugins in order.
+    """
+
+    config: Config
+    solution: Solution
+    names: Mapping[str, Path]
+    changes: tuple[FileChange, ...]
+    stats: Stats
+
+
+async def _gather(items: Sequence[_T], fetch: Callable[[_T], Awaitable[None]]) -> None:
+    await asyncio.gather(*(fetch(item) for item in items))
+
+
+def _retracted(versions: Sequence[str], latest_mod: bytes | None, name: str) -> frozenset[str]:
+    if latest_mod is None:
+        return frozenset()
+    try:
+        f = modfile.parse_lax(latest_mod, name)
+    except InputError:
+        return frozenset()
+    out = set()
+    for r in f.retract:
+        low, high = r.interval.low, r.interval.high
+        for v in versions:
+            if semver.compare(low, v) <= 0 <= semver.compare(high, v):
+                out.add(v)
+    return frozenset(out)
+
+
+def _latest(versions: Sequence[str]) -> str | None:
+    releases = [v for v in versions if semver.is_valid(v) and not semver.prerelease(v)]
+    pool = releases or [v for v in versions if semver.is_valid(v)]
+    return semver.sort(pool)[-1] if pool else None
+
+
+class _Facts:
+    """Answers the solver's Needs from the proxy and the disk, concurrently."""
+
+    def __init__(self, client: ProxyClient) -> None:
+        self.client = client
+        self.knowledge = Knowledge()
+
+    async def version_list(self, path: str) -> None:
+        try:
+            versions = await self.client.versions(path)
+        except NotFound:
+            versions = []
+        latest = _latest(versions)
+        latest_mod: bytes | None = None
+        if latest is not None:
+            try:
+                latest_mod = await self.client.mod(path, latest)
+            except NotFound:
+                latest_mod = None
+        retracted = _retracted(versions, latest_mod, f"{path}@{latest}/go.mod")
+        self.knowledge.versions[path] = VersionList(tuple(versions), retracted)
+
+    async def gomod(self, m: ModuleVersion) -> None:
+        try:
+            self.knowledge.gomods[m] = await self.client.mod(m.path, m.version)
+        except NotFound as error:
+            self.knowledge.failed[m] = error.message.removeprefix(f"{m}: ")
+
+    async def directory(self, d: str) -> None:
+        self.knowledge.dirs[d] = await asyncio.to_thread(read_go_mod, Path(d) / "go.mod")
+
+    async def answer(self, needs: Needs) -> None:
+        await asyncio.gather(
+            _gather(sorted(needs.versions), self.version_list),
+            _gather(sorted(needs.gomods, key=str), self.gomod),
+            _gather(sorted(needs.dirs), self.directory),
+        )
+
+
+def _read_artifact(folder: Path, name: str) -> tuple[Artifact, bytes, bytes | None]:
+    data = read_go_mod(folder / "go.mod")
+    f = modfile.parse(data, f"{name}/go.mod")
+    sums_path = folder / "go.sum"
+    sums = sums_path.read_bytes() if sums_path.is_file() else None
+    return Artifact(name, f, folder.as_posix()), data, sums
+
+
+async def align(
+    config: Config, client: ProxyClient, *, allow_host_upgrade: bool = False
+) -> Alignment:
+    """Return the alignment of ``config``'s plugins with its host, and its file changes.
+
+    :raises InputError: a missing or malformed go.mod (named ``file:line``).
+    :raises ResolutionError: the host's own build list cannot be computed.
+    :raises ProxyError: the proxy failed (after the client's retries).
+    """
+    started = time.monotonic()
+    folders = [config.host, *config.plugins]
+    names = {config.name(folder): folder for folder in folders}
+    read = [_read_artifact(folder, name) for name, folder in names.items()]
+    host_art, *plugin_arts = (a for a, _, _ in read)
+    gomods = {a.name: data for a, data, _ in read}
+    sums = {a.name: s for a, _, s in read}
+
+    host_list = await BuildListLoad(config.host, client).run()
+    problem = Problem(
+        host=host_art,
+        host_build_list=host_list,
+        plugins=tuple(plugin_arts),
+        strategy=config.strategy,
+        allow_host_upgrade=allow_host_upgrade,
+        pins=dict(config.pins),
+    )
+    facts = _Facts(client)
+    while True:
+        result = solve(problem, facts.knowledge)
+        if isinstance(result, Solution):
+            break
+        await facts.answer(result)
+
+    plans = [p for p in ((result.host,) if result.host else ()) + result.plans if p.edits]
+    known_sums = _known_hashes(sums.values())
+    host_zip_paths = _zip_paths(sums[host_art.name])
+    changes: list[FileChange] = []
+    new_lists: list[BuildList] = []
+    for plan in plans:
+        name = plan.artifact
+        folder = names[name]
+        art = next(a for a, _, _ in read if a.name == name)
+        new_mod = _render_go_mod(gomods[name], f"{name}/go.mod", plan, art.file)
+        if new_mod != gomods[name]:
+            changes.append(FileChange(folder / "go.mod", f"{name}/go.mod", gomods[name], new_mod))
+        if plan.build_list is None:
+            continue
+        new_lists.append(plan.build_list)
+        zip_paths = _zip_paths(sums[name]) | host_zip_paths
+        new_sum = await _render_go_sum(
+            plan, zip_paths, known_sums, facts.knowledge, client, f"{name}/go.sum"
+        )
+        if new_sum != sums[name]:
+            changes.append(FileChange(folder / "go.sum", f"{name}/go.sum", sums[name], new_sum))
+    modules = {e.path for bl in [host_list, *new_lists] for e in bl.entries[1:]}
+    stats = Stats(
+        modules=len(modules),
+        requests=client.stats.requests,
+        cache_hits=client.stats.cache_hits,
+        seconds=round(time.monotonic() - started, 3),
+    )
+    return Alignment(config, result, names, tuple(changes), stats)
+
+
+def _render_go_mod(data: bytes, name: str, plan: Plan, original: modfile.File) -> bytes:
+    """Return the go.mod bytes of ``plan``, edited from ``data`` as the go command would."""
+    f = modfile.parse(data, name)
+    go = plan.go or (original.go.version if original.go else "")
+    if go and (f.go is None or f.go.version != go):
+        modfile.add_go_stmt(f, go)
+    reqs = [modfile.RequireSpec(r.path, r.version, r.indirect) for r in plan.requires]
+    modfile.update_require(f, reqs, go or "1.16")
+    wanted = {(r.old_path, r.old_version): r for r in plan.replaces}
+    for r in list(f.replace):
+        if (r.old.path, r.old.version) not in wanted:
+            modfile.drop_replace(f, r.old.path, r.old.version)
+    have = {(r.old.path, r.old.version): (r.new.path, r.new.version) for r in f.replace}
+    for spec in plan.replaces:
+        key = (spec.old_path, spec.old_version)
+        if have.get(key) != (spec.new_path, spec.new_version):
+            modfile.add_replace(f, *key, spec.new_path, spec.new_version)
+    if plan.toolchain:
+        if f.toolchain is None or f.toolchain.name != plan.toolchain:
+            modfile.add_toolchain_stmt(f, plan.toolchain)
+    elif f.toolchain is not None:
+        modfile.drop_toolchain_stmt(f)
+    return f.format()
+
+
+def _known_hashes(files: Iterable[bytes | None]) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for data in files:
+        if data is None:
+            continue
+        for path, version, h1 in gosum.parse(data, lax=True).entries():
+            out.setdefault((path, version), h1)
+    return out
+
+
+def _zip_paths(data: bytes | None) -> set[str]:
+    if data is None:
+        return set()
+    return {p for p, v, _ in gosum.parse(data, lax=True).entries() if not v.endswith("/go.mod")}
+
+
+def _replacement(replaces: Sequence[ReplaceSpec], m: ModuleVersion) -> ModuleVersion | None:
+    for spec in replaces:
+        if spec.old_path == m.path and spec.old_version == m.version:
+            return ModuleVersion(spec.new_path, spec.new_version)
+    for spec in replaces:
+        if spec.old_path == m.path and not spec.old_version:
+            return ModuleVersion(spec.new_path, spec.new_version)
+    return None
+
+
+async def _render_go_sum(
+    plan: Plan,
+    zip_paths: set[str],
+    known: dict[tuple[str, str], str],
+    knowledge: Knowledge,
+    client: ProxyClient,
+    name: str,
+) -> bytes:
+    """Return the go.sum ``go get`` would leave for ``plan``'s build list."""
+    bl = plan.build_list
+    assert bl is not None
+    graph = bl.graph
+    main = graph.main
+    mod_lines: set[ModuleVersion] = set()
+    for m in graph.nodes():
+        if m == main or m.path in ("go", "toolchain") or graph.required_by(m) is None:
+            continue
+        recorded = gosum.recorded_version(m, _replacement(plan.replaces, m))
+        if recorded is not None:
+            mod_lines.add(recorded)
+    zip_lines: set[ModuleVersion] = set()
+    for entry in bl.entries[1:]:
+        if entry.path in zip_paths:
+            recorded = gosum.recorded_version(entry.module, entry.replacement)
+            if recorded is not None:
+                zip_lines.add(recorded)
+
+    async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
+        h1 = known.get((m.path, m.version + "/go.mod"))
+        if h1 is None:
+            data = knowledge.gomods.get(m)
+            if data is None:
+                data = await client.mod(m.path, m.version)
+            h1 = gosum.hash_go_mod(data)
+        return m.path, m.version + "/go.mod", h1
+
+    async def zip_hash(m: ModuleVersion) -> tuple[str, str, str]:
+        h1 = known.get((m.path, m.version))
+        if h1 is None:
+            zipped = await client.zip(m.path, m.version)
+            h1 = gosum.hash_zip(zipped, name=f"{m} zip")
+        return m.path, m.version, h1
+
+    entries = await asyncio.gather(
+        *(mod_hash(m) for m in sorted(mod_lines, key=str)),
+        *(zip_hash(m) for m in sorted(zip_lines, key=str)),
+    )
+    return gosum.GoSum(entries).format()
