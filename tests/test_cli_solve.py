@@ -339,3 +339,14 @@ def test_write_makes_every_plugin_load(
     assert (work / "host" / "go.mod").read_bytes() == (
         scenario.dir / "host" / "go.mod"
     ).read_bytes()
+
+
+def test_readme_demo_command(gotmp: Path) -> None:
+    """``goalign solve -C fixtures/gomods/demo`` reads the demo's goalign.toml and its
+    bundled proxy folder: a plan (exit 1), nothing written."""
+    demo = BY_NAME["demo"].dir
+    before = snapshot(demo)
+    proc = goalign("solve", "-C", demo, tmp=gotmp)
+    assert proc.returncode == 1, proc.stderr
+    assert "plugins/audit: require example.com/kit/trace v1.1.0 -> v1.0.0 (risky)" in proc.stdout
+    assert snapshot(demo) == before

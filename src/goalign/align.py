@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import glob
 import os
+import re
 import time
 import tomllib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -90,7 +91,8 @@ def load_config(
 
     With neither ``host`` nor ``plugins`` the file ``base/goalign.toml`` supplies them:
     ``host`` (a folder), ``plugins`` (folders or glob patterns, relative to ``base``),
-    ``strategy``, ``proxy`` and ``pins`` (a table of module path to version). Options
+    ``strategy``, ``proxy`` (a GOPROXY list; ``./folder`` entries are relative to the
+    file) and ``pins`` (a table of module path to version). Options
     given here override the file's values.
 
     :raises InputError: a missing or malformed file, a bad key (named with the file),
@@ -149,7 +151,7 @@ def load_config(
         raw_proxy = settings["proxy"]
         if not isinstance(raw_proxy, str):
             raise _config_error(path, "proxy", "must be a GOPROXY list (a string)")
-        proxy = raw_proxy
+        proxy = _relative_proxies(raw_proxy, base)
     raw_pins = settings.get("pins", {})
     if not isinstance(raw_pins, dict):
         raise _config_error(path, "pins", "must be a table of module path = version")
@@ -176,6 +178,20 @@ def load_config(
         proxy=proxy,
         pins=pins,
     )
+
+
+def _relative_proxies(goproxy: str, base: Path) -> str:
+    """Return a GOPROXY list with folder entries (``./x``, ``../x``) as file:// URLs.
+
+    A goalign.toml may name a GOPROXY folder relative to itself, so a repository can
+    carry its own proxy folder; every other entry is kept as written.
+    """
+    out = []
+    for entry in re.split(r"([,|])", goproxy):
+        if entry.startswith(("./", "../")) or entry in (".", ".."):
+            entry = (base / entry).resolve().as_uri()
+        out.append(entry)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
