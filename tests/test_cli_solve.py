@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plugin_scenarios import BY_NAME, SCENARIOS, STRATEGIES, Fix, NoAnswer, Scenario
-from plugins import artifacts, build_host, build_plugin, load_plugins
 
 from goalign import modfile, semver
 
 from gotool import require_go, run_go
+from plugin_scenarios import BY_NAME, SCENARIOS, STRATEGIES, Fix, NoAnswer, Scenario
+from plugins import artifacts, build_host, build_plugin, load_plugins
 
 
 @pytest.fixture(scope="module")

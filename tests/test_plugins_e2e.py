@@ -16,10 +16,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from plugin_scenarios import DIFFERENT, GOMODS, SCENARIOS, STRATEGIES, Fix, Scenario
-from plugins import HOST_MAIN, artifacts, build_host, build_plugin, load_plugins
 
 from gotool import require_go, run_go
+from plugin_scenarios import DIFFERENT, GOMODS, SCENARIOS, STRATEGIES, Fix, Scenario
+from plugins import HOST_MAIN, artifacts, build_host, build_plugin, load_plugins
 
 
 @pytest.fixture(scope="module")
