@@ -686,15 +686,48 @@ class _Search:
         assert ev.bl is not None
         selected = ev.loader.graph.selected(path)
         demand = None
-        chain = ev.loader.graph.find_path(
-            lambda n: n.path == path and _cmp(path, n.version, need) > 0
-        ) or ev.loader.graph.find_path(lambda n: n.path == path)
+        chain = self.chain(i, ev, path, need)
         if chain is not None:
             demand = Demand(self.bases[i].art.name, chain, path, chain[-1].version, other)
         text = f"{self.bases[i].art.name} selects {path} {selected}, {other}"
         self.dead.append(
             _DeadEnd(st.depth, self.bases[i].art.name, path, demand, tuple(tried), text)
         )
+
+    def chain(self, i: int, ev: _Eval, path: str, need: str) -> tuple[ModuleVersion, ...] | None:
+        """Return the most informative requirement chain to a node of path above need.
+
+        A shortest chain that does not end in the artifact's own ``// indirect`` line
+        (a record of what its dependencies require, not a reason) comes first: it names
+        the intermediate modules that demand the version. Failing that, any shortest
+        chain to a node above need, then to any node of path.
+        """
+        assert ev.loader is not None
+        graph = ev.loader.graph
+        base = self.bases[i]
+        main = graph.find_path(lambda n: True)
+        roots = (graph.required_by(main[0]) or ()) if main else ()
+        above: list[tuple[ModuleVersion, ...]] = []
+        states = False
+        for start in roots:
+            if start.path == path:
+                states = states or (
+                    not base.indirect.get(path, True) and _cmp(path, start.version, need) > 0
+                )
+                continue
+            if gover.is_toolchain(start.path):
+                continue
+            found = graph.find_path(
+                lambda n: n.path == path and _cmp(path, n.version, need) > 0, start=start
+            )
+            if found is not None:
+                above.append(found)
+        if above and main is not None and not states:
+            # Shortest first; equal lengths keep the roots' order.
+            return (main[0], *min(above, key=len))
+        return graph.find_path(
+            lambda n: n.path == path and _cmp(path, n.version, need) > 0
+        ) or graph.find_path(lambda n: n.path == path)
 
     def change_roots(
         self, st: _State, i: int, ev: _Eval, roots: list[str], path: str, why: str, other: str
@@ -1160,7 +1193,7 @@ def solve(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
         budget ran out before any answer was found.
     """
     if problem.strategy == "force":
-        return _solve_force(problem, knowledge)
+        return _solve_cumulative_force(problem, knowledge)
     if problem.strategy not in STRATEGIES:
         raise ResolutionError(f"unknown strategy {problem.strategy!r}")
     result = _solve_search(problem, knowledge)
@@ -1174,12 +1207,18 @@ def solve(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
         nxt.append(_replace_problem(problem, allow_host_upgrade=True))
     nxt.append(_replace_problem(problem, strategy="force"))
     needs = Needs()
+    # The strategies are cumulative: force's answer is downgrade's whenever that has one.
+    milder: Solution | None = result if problem.strategy == "downgrade" else None
     for alt in nxt:
-        other = (
-            _solve_force(alt, knowledge)
-            if alt.strategy == "force"
-            else _solve_search(alt, knowledge)
-        )
+        other: Solution | Needs
+        if alt.strategy == "force" and milder is not None and _is_answer(milder):
+            other = _as_force(milder)
+        elif alt.strategy == "force":
+            other = _solve_force(alt, knowledge)
+        else:
+            other = _solve_search(alt, knowledge)
+            if alt.strategy == "downgrade" and isinstance(other, Solution):
+                milder = other
         label = (
             "--allow-host-upgrade"
             if alt.allow_host_upgrade != problem.allow_host_upgrade
@@ -1205,6 +1244,35 @@ def solve(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
         result.violations,
         result.exhaustive,
     )
+
+
+def _is_answer(s: Solution) -> bool:
+    """Report whether a search found an answer (a plugin's go line aside)."""
+    return s.ok or (bool(s.conflicts) and all(c.module == "go" for c in s.conflicts))
+
+
+def _as_force(s: Solution) -> Solution:
+    return Solution(
+        "force", s.ok, s.plans, s.host, s.shared, s.conflicts, s.violations, s.exhaustive
+    )
+
+
+def _solve_cumulative_force(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
+    """Return downgrade's answer when it has one, else pin with replace.
+
+    The strategies are cumulative: ``force`` pins only where no answer without violated
+    requirements exists. A milder answer wins even when it needs a host upgrade that
+    ``--allow-host-upgrade`` allows, as with ``downgrade`` itself.
+    """
+    try:
+        milder = _solve_search(_replace_problem(problem, strategy="downgrade"), knowledge)
+    except ResolutionError:
+        milder = None  # the search gave up: pinning needs no search
+    if isinstance(milder, Needs):
+        return milder
+    if milder is not None and _is_answer(milder):
+        return _as_force(milder)
+    return _solve_force(problem, knowledge)
 
 
 def _replace_problem(
@@ -1303,7 +1371,8 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
 def _solve_force(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
     """Pin every shared module with a replace: to the host's version (and replacement),
     a pin's, or for modules only plugins share the highest version one selects. List
-    every requirement in the resulting graphs that a pin takes below what it states."""
+    every requirement in the resulting graphs that a pin takes below what it states;
+    a plugin's own ``// indirect`` lines are records, not requirements of their own."""
     bases, go_conflicts, _ = _bases(problem)
     search = _Search(problem, knowledge, bases)
     hbl = problem.host_build_list
@@ -1386,7 +1455,12 @@ def _solve_force(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
             continue
         graph = found.loader.graph
         for n in graph.nodes():
+            is_main = n.version == "" and n.path == b.module
             for r in graph.required_by(n) or ():
+                if is_main and b.indirect.get(r.path, True):
+                    # An // indirect line records what dependencies require: the pin
+                    # breaks those dependencies' requirements, listed on their own.
+                    continue
                 pin = pins.get(r.path)
                 if (
                     pin is not None
