@@ -74,6 +74,7 @@ def run(
     dirs: dict[str, str] | None = None,
     seed: int = 0,
     retracted: dict[str, frozenset[str]] | None = None,
+    pins: dict[str, str] | None = None,
 ) -> Solution:
     """Solve, answering Needs from the universe until an answer comes."""
     rng = random.Random(seed)
@@ -88,7 +89,14 @@ def run(
         path, _, v = key.partition("@")
         versions.setdefault(path, []).append(v)
     k = Knowledge()
-    problem = Problem(host, hbl, tuple(plugins), strategy, allow_host_upgrade)  # type: ignore[arg-type]
+    problem = Problem(
+        host,
+        hbl,
+        tuple(plugins),
+        strategy,  # type: ignore[arg-type]
+        allow_host_upgrade,
+        pins or {},
+    )
     for _ in range(200):
         result = solve(problem, k)
         if isinstance(result, Solution):
@@ -363,6 +371,182 @@ def test_force_lists_every_violated_requirement() -> None:
         ("p.com/p", A, "v1.2.0", "v1.1.0"),
         ("x.com/b@v1.0.0", A, "v1.2.0", "v1.1.0"),
     ]
+
+
+def test_force_gives_the_milder_answer_when_one_exists() -> None:
+    # downgrade lowers p's a (risky) and nothing else needs more: force must do the same
+    # rather than pin with a replace.
+    u = universe({f"{A}@v1.1.0": (), f"{A}@v1.2.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    p = artifact("p", gomod("p.com/p", f"{A}@v1.2.0"))
+    down = run(host, [p], u, strategy="downgrade")
+    force = run(host, [p], u, strategy="force")
+    assert force.ok
+    assert force.strategy == "force"
+    assert edits_of(force) == edits_of(down) == [("p", "require", A, "v1.2.0", "v1.1.0", True)]
+    assert force.violations == ()
+    assert all(r.old_path != A for r in force.plans[0].replaces)
+    # The same holds for a safe answer.
+    behind = artifact("q", gomod("q.com/q", f"{A}@v1.1.0"))
+    u[f"{A}@v1.0.0"] = gomod(A)
+    q = artifact("q", gomod("q.com/q", f"{A}@v1.0.0"))
+    assert edits_of(run(host, [q], u, strategy="force")) == edits_of(run(host, [q], u))
+    assert edits_of(run(host, [behind], u, strategy="force")) == []
+
+
+def test_force_skips_a_plugins_own_indirect_line_but_not_a_direct_one() -> None:
+    # b v1.0.0 needs a v1.2.0 and is the only b: only a pin aligns a.
+    u = universe({f"{A}@v1.1.0": (), f"{A}@v1.2.0": (), f"{B}@v1.0.0": (f"{A}@v1.2.0",)})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    p = artifact("p", gomod("p.com/p", f"{B}@v1.0.0", f"{A}@v1.2.0 indirect"))
+    sol = run(host, [p], u, strategy="force")
+    assert sol.ok
+    assert edits_of(sol) == [("p", "replace", A, "none", "x.com/a v1.1.0", True)]
+    assert [(str(v.requirer), v.module, v.required, v.pinned) for v in sol.violations] == [
+        ("x.com/b@v1.0.0", A, "v1.2.0", "v1.1.0")
+    ]
+    safe = run(host, [p], u)
+    assert not safe.ok
+    (conflict,) = safe.conflicts
+    texts = [d.format() for d in conflict.demands]
+    assert "p -> x.com/b@v1.0.0 -> x.com/a >= v1.2.0, host has v1.1.0" in texts
+    # No chain stops at p's own // indirect line.
+    assert not any(t.startswith("p -> x.com/a >=") for t in texts)
+
+
+# --- pins -----------------------------------------------------------------------------
+
+
+def test_pin_moves_a_module_only_plugins_share() -> None:
+    u = universe({f"{A}@v1.0.0": (), f"{C}@v1.0.0": (), f"{C}@v1.1.0": (), f"{C}@v1.2.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.0.0"))
+    p = artifact("p", gomod("p.com/p", f"{C}@v1.0.0"))
+    q = artifact("q", gomod("q.com/q", f"{C}@v1.0.0"))
+    assert edits_of(run(host, [p, q], u)) == []
+    sol = run(host, [p, q], u, pins={C: "v1.1.0"})
+    assert sol.ok
+    assert edits_of(sol) == [
+        ("p", "require", C, "v1.0.0", "v1.1.0", False),
+        ("q", "require", C, "v1.0.0", "v1.1.0", False),
+    ]
+    for plan in sol.plans:
+        assert plan.build_list is not None
+        assert versions_of(plan.build_list)[C] == "v1.1.0"
+    assert {s.path: s.target for s in sol.shared}[C] == "v1.1.0"
+
+
+def test_pin_below_a_plugins_direct_requirement_is_a_conflict_under_safe() -> None:
+    u = universe({f"{A}@v1.0.0": (), f"{C}@v1.1.0": (), f"{C}@v1.2.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.0.0"))
+    p = artifact("p", gomod("p.com/p", f"{C}@v1.2.0"))
+    q = artifact("q", gomod("q.com/q", f"{C}@v1.1.0"))
+    safe = run(host, [p, q], u, pins={C: "v1.1.0"})
+    assert not safe.ok
+    (conflict,) = safe.conflicts
+    assert conflict.module == C
+    assert [d.format() for d in conflict.demands] == ["p -> x.com/c >= v1.2.0, pinned to v1.1.0"]
+    assert any(o.startswith("--strategy downgrade: aligns") for o in conflict.options)
+    down = run(host, [p, q], u, strategy="downgrade", pins={C: "v1.1.0"})
+    assert down.ok
+    assert edits_of(down) == [("p", "require", C, "v1.2.0", "v1.1.0", True)]
+
+
+def test_pin_against_the_frozen_host_is_a_conflict() -> None:
+    u = universe({f"{A}@v1.1.0": (), f"{A}@v1.2.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    p = artifact("p", gomod("p.com/p", f"{A}@v1.1.0"))
+    for strategy in ("safe", "downgrade", "force"):
+        sol = run(host, [p], u, strategy=strategy, pins={A: "v1.2.0"})
+        assert not sol.ok
+        (conflict,) = sol.conflicts
+        assert conflict.module == A
+        assert conflict.explanation == f"{A} is pinned to v1.2.0, the host has v1.1.0"
+        assert [plan.edits for plan in sol.plans] == [()]
+        assert sol.violations == ()
+
+
+def test_pin_with_force_pins_every_artifact_that_has_the_module() -> None:
+    # b v1.0.0 needs c v1.2.0 in q; the pin takes c to v1.1.0 in both plugins.
+    u = universe(
+        {
+            f"{A}@v1.0.0": (),
+            f"{B}@v1.0.0": (f"{C}@v1.2.0",),
+            f"{C}@v1.1.0": (),
+            f"{C}@v1.2.0": (),
+        }
+    )
+    host = artifact("host", gomod(HOST, f"{A}@v1.0.0"))
+    p = artifact("p", gomod("p.com/p", f"{C}@v1.1.0"))
+    q = artifact("q", gomod("q.com/q", f"{B}@v1.0.0", f"{C}@v1.2.0 indirect"))
+    assert not run(host, [p, q], u, strategy="downgrade", pins={C: "v1.1.0"}).ok
+    sol = run(host, [p, q], u, strategy="force", pins={C: "v1.1.0"})
+    assert sol.ok
+    assert ("q", "replace", C, "none", "x.com/c v1.1.0", True) in edits_of(sol)
+    assert [(s.artifact, str(s.requirer), s.required, s.pinned) for s in sol.violations] == [
+        ("q", "x.com/b@v1.0.0", "v1.2.0", "v1.1.0")
+    ]
+
+
+# --- host upgrades --------------------------------------------------------------------
+
+
+def test_host_upgrade_is_minimal_and_reported_apart() -> None:
+    u = universe({f"{A}@v1.1.0": (), f"{A}@v1.2.0": (), f"{A}@v1.3.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    p = artifact("p", gomod("p.com/p", f"{A}@v1.2.0"))
+    assert not run(host, [p], u).ok
+    sol = run(host, [p], u, allow_host_upgrade=True)
+    assert sol.ok
+    assert sol.host is not None
+    assert sol.host.artifact == "host"
+    # v1.2.0, not the newest v1.3.0: the least the plugin needs.
+    assert [(e.artifact, e.op, e.module, e.from_, e.to) for e in sol.host.edits] == [
+        ("host", "require", A, "v1.1.0", "v1.2.0")
+    ]
+    assert sol.host.build_list is not None
+    assert versions_of(sol.host.build_list) == {A: "v1.2.0"}
+    assert [plan.edits for plan in sol.plans] == [()]
+    assert edits_of(sol)[0][0] == "host"
+
+
+def test_host_upgrade_raises_lagging_plugins_too() -> None:
+    u = universe({f"{A}@v1.0.0": (), f"{A}@v1.1.0": (), f"{A}@v1.2.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    p = artifact("p", gomod("p.com/p", f"{A}@v1.2.0"))
+    q = artifact("q", gomod("q.com/q", f"{A}@v1.0.0"))
+    sol = run(host, [p, q], u, allow_host_upgrade=True)
+    assert sol.ok
+    assert sol.host is not None
+    assert [(e.module, e.from_, e.to) for e in sol.host.edits] == [(A, "v1.1.0", "v1.2.0")]
+    assert edits_of(sol)[1:] == [("q", "require", A, "v1.0.0", "v1.2.0", False)]
+
+
+def test_host_is_left_alone_when_plugins_can_move() -> None:
+    # Allowed, but not needed: the host stays (the first preference), even when the
+    # plugin's move is risky.
+    u = universe({f"{A}@v1.0.0": (), f"{A}@v1.1.0": (), f"{A}@v1.2.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    behind = artifact("p", gomod("p.com/p", f"{A}@v1.0.0"))
+    sol = run(host, [behind], u, allow_host_upgrade=True)
+    assert sol.ok
+    assert sol.host is None
+    assert edits_of(sol) == [("p", "require", A, "v1.0.0", "v1.1.0", False)]
+    ahead = artifact("p", gomod("p.com/p", f"{A}@v1.2.0"))
+    down = run(host, [ahead], u, strategy="downgrade", allow_host_upgrade=True)
+    assert down.ok
+    assert down.host is None
+    assert edits_of(down) == [("p", "require", A, "v1.2.0", "v1.1.0", True)]
+
+
+def test_host_is_never_downgraded() -> None:
+    u = universe({f"{A}@v1.0.0": (), f"{A}@v1.1.0": ()})
+    host = artifact("host", gomod(HOST, f"{A}@v1.1.0"))
+    p = artifact("p", gomod("p.com/p", f"{A}@v1.0.0"))
+    sol = run(host, [p], u, allow_host_upgrade=True, pins={A: "v1.0.0"})
+    assert not sol.ok
+    assert sol.host is None
+    sol = run(host, [p], u, strategy="downgrade", allow_host_upgrade=True, pins={A: "v1.0.0"})
+    assert not sol.ok
 
 
 def test_budget_exhaustion_is_an_error_not_an_answer() -> None:

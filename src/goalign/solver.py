@@ -1376,6 +1376,27 @@ def _solve_force(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
     bases, go_conflicts, _ = _bases(problem)
     search = _Search(problem, knowledge, bases)
     hbl = problem.host_build_list
+    # force never edits the host: a pin away from the host's version cannot align.
+    against = [
+        Conflict(
+            path,
+            (),
+            (v,),
+            f"{path} is pinned to {v}, the host has {e.version}",
+            (f"pin {path} to the host's {e.version}, or drop the pin",),
+        )
+        for path, v in sorted(problem.pins.items())
+        if (e := hbl.get(path)) is not None and e.version != v
+    ]
+    if against:
+        return Solution(
+            "force",
+            False,
+            tuple(_unchanged_plan(a) for a in problem.plugins),
+            None,
+            (),
+            tuple(go_conflicts + against),
+        )
     # path -> (version every artifact must link, replacement that gets it there)
     pins: dict[str, tuple[str, ReplaceSpec]] = {}
     for e in hbl.entries[1:]:
