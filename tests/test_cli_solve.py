@@ -25,7 +25,15 @@ import pytest
 from goalign import modfile, semver
 
 from gotool import require_go, run_go
-from plugin_scenarios import BY_NAME, SCENARIOS, STRATEGIES, Fix, NoAnswer, Scenario
+from plugin_scenarios import (
+    BY_NAME,
+    DIFFERENT,
+    SCENARIOS,
+    STRATEGIES,
+    Fix,
+    NoAnswer,
+    Scenario,
+)
 from plugins import artifacts, build_host, build_plugin, load_plugins
 
 
@@ -335,6 +343,60 @@ def test_write_makes_every_plugin_load(
     assert (work / "host" / "go.mod").read_bytes() == (
         scenario.dir / "host" / "go.mod"
     ).read_bytes()
+
+
+@pytest.mark.go
+def test_force_answer_written_builds_readonly_and_loads(gotmp: Path, tmp_path: Path) -> None:
+    """force-only: the plugin fails to load as committed; ``solve --strategy force
+    --write`` pins log with a replace, lists the one requirement that breaks, and the
+    plugin then builds with ``-mod=readonly``, selects the pinned log and loads."""
+    require_go()
+    scenario = BY_NAME["force-only"]
+    fix = scenario.force
+    assert isinstance(fix, Fix)
+    log = "example.com/force-only/log"
+    work = copy_scenario(scenario, tmp_path / "work")
+    proxy = scenario.goproxy
+    host = build_host(work / "host", tmp_path / "host", gotmp, goproxy=proxy)
+    before = build_plugin(
+        work / "plugins" / "p", tmp_path / "before.so", gotmp, goproxy=proxy, mod="mod"
+    )
+    (failed,) = load_plugins(host, [before], tmp_path)
+    assert not failed.ok
+    assert DIFFERENT + log in failed.error
+
+    check = goalign("check", *solve_args(scenario, work, "force", "--format", "json"), tmp=gotmp)
+    assert check.returncode == 1, check.stderr
+    report = json.loads(check.stdout)
+    check_report(report)
+    assert [
+        (v["artifact"], v["requirer"], v["module"], v["required"], v["pinned"])
+        for v in report["violations"]
+    ] == [("plugins/p", "example.com/force-only/tracing@v1.0.0", log, "v1.3.0", "v1.2.0")]
+    replaces = [e for e in report["edits"] if e["op"] == "replace"]
+    assert [(e["artifact"], e["module"], e["to"], e["risk"]) for e in replaces] == [
+        ("plugins/p", log, f"{log} v1.2.0", "risky")
+    ]
+
+    proc = goalign("solve", *solve_args(scenario, work, "force", "--write"), tmp=gotmp)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("edits written")
+    written = modfile.parse((work / "plugins" / "p" / "go.mod").read_bytes())
+    assert [(r.old.path, r.old.version, r.new.path, r.new.version) for r in written.replace] == [
+        (log, "", log, "v1.2.0")
+    ]
+    assert (work / "host" / "go.mod").read_bytes() == (
+        scenario.dir / "host" / "go.mod"
+    ).read_bytes()
+    again = goalign("check", *solve_args(scenario, work, "force"), tmp=gotmp)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+    selected = go_list_m_all(work / "plugins" / "p", gotmp, proxy)
+    for module, want in fix.selected["plugins/p"].items():
+        assert selected.get(module) == want, module
+    after = build_plugin(work / "plugins" / "p", tmp_path / "after.so", gotmp, goproxy=proxy)
+    (loaded,) = load_plugins(host, [after], tmp_path)
+    assert (loaded.ok, loaded.error) == (True, "")
 
 
 def test_readme_demo_command(gotmp: Path) -> None:
