@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from goalign import gosum, modfile, semver
-from goalign.errors import InputError
+from goalign import gosum, gover, modfile, semver
+from goalign.errors import GoalignError, InputError
 from goalign.loading import BuildListLoad, read_go_mod
 from goalign.module import ModuleVersion
-from goalign.mvs import BuildList
+from goalign.mvs import BuildList, summarize
 from goalign.proxy import NotFound, ProxyClient
 from goalign.solver import (
     STRATEGIES,
@@ -257,11 +257,22 @@ def _latest(versions: Sequence[str]) -> str | None:
 
 
 class _Facts:
-    """Answers the solver's Needs from the proxy and the disk, concurrently."""
+    """Answers the solver's Needs from the proxy and the disk, concurrently.
+
+    A go.mod is a fact whatever asks for it, so the solver may know more go.mod files
+    than it asked for without changing its answer; version lists are different (the
+    solver measures distances over the ones it knows), so they are added only when
+    asked. Each go.mod fetched brings the go.mod files of its requirements with it
+    while its graph is unpruned (go 1.16 or older), as a graph load would read them:
+    one Needs round then costs one round trip per decision, not one per graph level.
+    Such a speculative fetch that fails is dropped; if the solver needs that go.mod, it
+    asks, and the failure is raised then.
+    """
 
     def __init__(self, client: ProxyClient) -> None:
         self.client = client
         self.knowledge = Knowledge()
+        self._started: dict[ModuleVersion, asyncio.Task[None]] = {}
 
     async def version_list(self, path: str) -> None:
         try:
@@ -279,10 +290,56 @@ class _Facts:
         self.knowledge.versions[path] = VersionList(tuple(versions), retracted)
 
     async def gomod(self, m: ModuleVersion) -> None:
-        try:
+        """Fetch m's go.mod (asked for): a failure other than not found is raised."""
+        task = self._start(m)
+        await asyncio.shield(task)
+        if m not in self.knowledge.gomods and m not in self.knowledge.failed:
+            # The speculative fetch failed: ask again so the error is raised here.
             self.knowledge.gomods[m] = await self.client.mod(m.path, m.version)
+
+    def _start(self, m: ModuleVersion) -> asyncio.Task[None]:
+        task = self._started.get(m)
+        if task is None:
+            task = asyncio.create_task(self._fetch_graph(m))
+            self._started[m] = task
+        return task
+
+    async def _fetch_graph(self, m: ModuleVersion) -> None:
+        if m in self.knowledge.gomods or m in self.knowledge.failed:
+            return
+        try:
+            data = await self.client.mod(m.path, m.version)
         except NotFound as error:
             self.knowledge.failed[m] = error.message.removeprefix(f"{m}: ")
+            return
+        except GoalignError:
+            return
+        self.knowledge.gomods[m] = data
+        try:
+            summary = summarize(data, "go.mod", required_as=m)
+        except GoalignError:
+            return
+        if not summary.pruned:
+            self.prefetch(summary.requires)
+
+    def prefetch(self, modules: Iterable[ModuleVersion]) -> None:
+        """Start fetching these go.mod files (and their unpruned graphs) in the
+        background; failures are dropped."""
+        for m in modules:
+            if m.version and not gover.is_toolchain(m.path):
+                self._start(m)
+
+    async def settle(self) -> None:
+        """Wait for every fetch started so far (and those they start)."""
+        while pending := [t for t in self._started.values() if not t.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def cancel(self) -> None:
+        tasks = [t for t in self._started.values() if not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def directory(self, d: str) -> None:
         self.knowledge.dirs[d] = await asyncio.to_thread(read_go_mod, Path(d) / "go.mod")
@@ -293,6 +350,14 @@ class _Facts:
             _gather(sorted(needs.gomods, key=str), self.gomod),
             _gather(sorted(needs.dirs), self.directory),
         )
+        # What the answered go.mod files require is likely asked next round.
+        await self.settle()
+
+
+def _roots(art: Artifact) -> list[ModuleVersion]:
+    """Return the requirements of an artifact that its replacements leave alone."""
+    replaced = {r.old.path for r in art.file.replace}
+    return [r.mod for r in art.file.require if r.mod.path not in replaced]
 
 
 def _read_artifact(folder: Path, name: str) -> tuple[Artifact, bytes, bytes | None]:
@@ -320,7 +385,17 @@ async def align(
     gomods = {a.name: data for a, data, _ in read}
     sums = {a.name: s for a, _, s in read}
 
-    host_list = await BuildListLoad(config.host, client).run()
+    facts = _Facts(client)
+    # Every artifact's module graph is fetched while the host's build list loads, so
+    # the solver's first rounds find their go.mod files already known.
+    for art in (host_art, *plugin_arts):
+        facts.prefetch(_roots(art))
+    try:
+        host_list = await BuildListLoad(config.host, client).run()
+        await facts.settle()
+    except BaseException:
+        await facts.cancel()
+        raise
     problem = Problem(
         host=host_art,
         host_build_list=host_list,
@@ -329,7 +404,6 @@ async def align(
         allow_host_upgrade=allow_host_upgrade,
         pins=dict(config.pins),
     )
-    facts = _Facts(client)
     while True:
         result = solve(problem, facts.knowledge)
         if isinstance(result, Solution):
