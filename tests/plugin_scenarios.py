@@ -338,3 +338,21 @@ SCENARIOS: tuple[Scenario, ...] = (
     DEMO,
 )
 BY_NAME = {s.name: s for s in SCENARIOS}
+
+
+def distinct_fixes(*, with_edits: bool = False) -> list[tuple[Scenario, tuple[str, ...], Fix]]:
+    """Every distinct Fix in the table, with the strategies that expect it.
+
+    ``with_edits`` leaves out fixes that change nothing (an already aligned set).
+    """
+    found: list[tuple[Scenario, tuple[str, ...], Fix]] = []
+    for scenario in SCENARIOS:
+        seen: dict[int, list[str]] = {}
+        fixes: dict[int, Fix] = {}
+        for strategy in STRATEGIES:
+            outcome = scenario.outcome(strategy)
+            if isinstance(outcome, Fix) and (outcome.edits or not with_edits):
+                seen.setdefault(id(outcome), []).append(strategy)
+                fixes[id(outcome)] = outcome
+        found.extend((scenario, tuple(seen[key]), fix) for key, fix in fixes.items())
+    return found

@@ -193,3 +193,10 @@ def main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def go_list_m_all(module_dir: Path, tmp: Path, goproxy: str) -> dict[str, str]:
+    """Return ``go list -m all`` of a module (readonly) as path -> version or replacement."""
+    out = run_go(["list", "-mod=readonly", "-m", "all"], module_dir, tmp, GOPROXY=goproxy)
+    lines = (line.split(" ", 1) for line in out.stdout.splitlines()[1:])
+    return {parts[0]: parts[1] if len(parts) > 1 else "" for parts in lines}

@@ -3,10 +3,7 @@ compared with ``go list -m all`` over the same proxy."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from goalign.gosum import hash_go_mod
 from goalign.module import unescape_path, unescape_version
 
+from cliutil import run_goalign as goalign
 from goproxy import ModuleSpec, write_proxy
 from gotool import run_go
 from proxyserver import ProxyServer, rel, serve
@@ -88,26 +86,6 @@ def make_main(where: Path, gomod: str = MAIN) -> Path:
     (main / "go.mod").write_text(gomod)
     (main / "local" / "go.mod").write_text("module x.com/local\n\ngo 1.21\n")
     return main
-
-
-def goalign(*args: str | Path, tmp: Path, goproxy: str) -> subprocess.CompletedProcess[str]:
-    """Run goalign with a private cache, no Go configuration and GOPROXY=goproxy."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
-    env.update(
-        HOME=str(tmp),
-        GOENV="off",
-        GOPROXY=goproxy,
-        GOMODCACHE=str(tmp / "gomodcache"),
-        GOALIGN_CACHE=str(tmp / "goalign-cache"),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "goalign", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=120,
-    )
 
 
 @pytest.mark.go

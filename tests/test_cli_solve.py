@@ -11,12 +11,9 @@ the table expects.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +21,8 @@ import pytest
 
 from goalign import modfile, semver
 
-from gotool import require_go, run_go
+from cliutil import run_goalign as goalign
+from gotool import require_go
 from plugin_scenarios import (
     BY_NAME,
     DIFFERENT,
@@ -33,36 +31,15 @@ from plugin_scenarios import (
     Fix,
     NoAnswer,
     Scenario,
+    distinct_fixes,
 )
-from plugins import artifacts, build_host, build_plugin, load_plugins
+from plugins import artifacts, build_host, build_plugin, go_list_m_all, load_plugins
 
 
 @pytest.fixture(scope="module")
 def gotmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One GOMODCACHE and goalign cache for the file: scenario module paths are distinct."""
     return tmp_path_factory.mktemp("go")
-
-
-def goalign(
-    *args: str | Path, tmp: Path, cache: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run goalign with private caches, no Go configuration and GOPROXY=off."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
-    env.update(
-        HOME=str(tmp),
-        GOENV="off",
-        GOPROXY="off",
-        GOMODCACHE=str(tmp / "gomodcache"),
-        GOALIGN_CACHE=str(cache or tmp / "goalign-cache"),
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "goalign", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=300,
-    )
 
 
 def artifact_args(scenario: Scenario) -> list[str]:
@@ -283,31 +260,11 @@ def test_config_file_and_bad_config(gotmp: Path, tmp_path: Path) -> None:
     assert "goalign.toml: plugins: must be a list" in bad.stderr
 
 
-def distinct_fixes() -> list[tuple[Scenario, tuple[str, ...], Fix]]:
-    found: list[tuple[Scenario, tuple[str, ...], Fix]] = []
-    for scenario in SCENARIOS:
-        seen: dict[int, list[str]] = {}
-        fixes: dict[int, Fix] = {}
-        for strategy in STRATEGIES:
-            outcome = scenario.outcome(strategy)
-            if isinstance(outcome, Fix) and outcome.edits:
-                seen.setdefault(id(outcome), []).append(strategy)
-                fixes[id(outcome)] = outcome
-        found.extend((scenario, tuple(seen[key]), fix) for key, fix in fixes.items())
-    return found
-
-
-def go_list_m_all(module_dir: Path, tmp: Path, goproxy: str) -> dict[str, str]:
-    out = run_go(["list", "-mod=readonly", "-m", "all"], module_dir, tmp, GOPROXY=goproxy)
-    lines = (line.split(" ", 1) for line in out.stdout.splitlines()[1:])
-    return {parts[0]: parts[1] if len(parts) > 1 else "" for parts in lines}
-
-
 @pytest.mark.go
 @pytest.mark.parametrize(
     ("scenario", "strategies", "fix"),
-    distinct_fixes(),
-    ids=[f"{s.name}-{'+'.join(st)}" for s, st, _ in distinct_fixes()],
+    distinct_fixes(with_edits=True),
+    ids=[f"{s.name}-{'+'.join(st)}" for s, st, _ in distinct_fixes(with_edits=True)],
 )
 def test_write_makes_every_plugin_load(
     scenario: Scenario, strategies: tuple[str, ...], fix: Fix, gotmp: Path, tmp_path: Path

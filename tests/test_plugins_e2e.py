@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from gotool import require_go, run_go
-from plugin_scenarios import DIFFERENT, GOMODS, SCENARIOS, STRATEGIES, Fix, Scenario
-from plugins import HOST_MAIN, artifacts, build_host, build_plugin, load_plugins
+from plugin_scenarios import DIFFERENT, GOMODS, SCENARIOS, Fix, Scenario, distinct_fixes
+from plugins import HOST_MAIN, artifacts, build_host, build_plugin, go_list_m_all, load_plugins
 
 
 @pytest.fixture(scope="module")
@@ -100,27 +100,6 @@ def test_plugins_fail_as_committed(scenario: Scenario, gotmp: Path, tmp_path: Pa
             for file in ("go.mod", "go.sum"):
                 if (scenario.dir / artifact / file).exists():
                     assert filecmp.cmp(scenario.dir / artifact / file, work / artifact / file)
-
-
-def distinct_fixes() -> list[tuple[Scenario, tuple[str, ...], Fix]]:
-    """Every distinct Fix in the table, with the strategies that expect it."""
-    found: list[tuple[Scenario, tuple[str, ...], Fix]] = []
-    for scenario in SCENARIOS:
-        seen: dict[int, list[str]] = {}
-        fixes: dict[int, Fix] = {}
-        for strategy in STRATEGIES:
-            outcome = scenario.outcome(strategy)
-            if isinstance(outcome, Fix):
-                seen.setdefault(id(outcome), []).append(strategy)
-                fixes[id(outcome)] = outcome
-        found.extend((scenario, tuple(seen[key]), fix) for key, fix in fixes.items())
-    return found
-
-
-def go_list_m_all(module_dir: Path, tmp: Path, goproxy: str) -> dict[str, str]:
-    out = run_go(["list", "-mod=readonly", "-m", "all"], module_dir, tmp, GOPROXY=goproxy)
-    lines = (line.split(" ", 1) for line in out.stdout.splitlines()[1:])
-    return {parts[0]: parts[1] if len(parts) > 1 else "" for parts in lines}
 
 
 @pytest.mark.go
