@@ -54,6 +54,7 @@ from goalign.mvs import (
     cmp_version,
     load_build_list,
     mod_sort,
+    read_summary,
     summarize,
 )
 
@@ -853,6 +854,41 @@ def test_loader_local_source_and_name() -> None:
     )
     assert info.value.chain == (ModuleVersion(MAIN, ""), ModuleVersion("x.com/a", "v1.0.0"))
     assert isinstance(info.value, ResolutionError)
+
+
+def test_loader_feed_summary_reuses_a_read_file() -> None:
+    main = modfile.parse(
+        b"module m.com/main\ngo 1.21\nrequire (\n\tx.com/a v1.0.0\n\tx.com/b v1.0.0\n)\n"
+        b"replace x.com/b => ./b\n"
+    )
+    a = ModuleVersion("x.com/a", "v1.0.0")
+    files = {
+        a: b"module x.com/a\ngo 1.21\nrequire x.com/c v1.0.0\n",
+        LocalGoMod("./b"): b"require x.com/z bad\n",
+    }
+    read = {source: read_summary(source, data) for source, data in files.items()}
+    assert isinstance(read[a], ModSummary)
+    assert read[a] == read_summary(a, files[a], name="go.mod")
+    assert isinstance(read[LocalGoMod("./b")], ModuleError)
+
+    def outcome(summaries: bool) -> str:
+        loader = GraphLoader(main)
+        while batch := loader.wanted():
+            for source in batch:
+                if source in files and summaries:
+                    loader.feed_summary(source, read[source])
+                elif source in files:
+                    loader.feed(source, files[source])
+                else:
+                    loader.fail(source, "404 Not Found")
+        with pytest.raises(RuntimeError):
+            loader.feed_summary(a, read[a])
+        with pytest.raises(BuildListError) as info:
+            loader.build_list()
+        return str(info.value)
+
+    assert outcome(summaries=True) == outcome(summaries=False)
+    assert outcome(summaries=True).startswith("x.com/b@v1.0.0 (replaced by ./b): parsing b/go.mod")
 
 
 def test_main_go_mod_errors() -> None:

@@ -60,6 +60,7 @@ __all__ = [
     "cmp_version",
     "load_build_list",
     "mod_sort",
+    "read_summary",
     "summarize",
 ]
 
@@ -492,6 +493,24 @@ def _actual(source: GoModSource) -> ModuleVersion:
     return ModuleVersion(source.dir, "") if isinstance(source, LocalGoMod) else source
 
 
+def read_summary(
+    source: GoModSource, data: bytes, *, name: str | None = None
+) -> ModSummary | ModuleError:
+    """Return the summary of a source's go.mod bytes, or the ModuleError of a bad file.
+
+    name is the file name parse errors carry, defaulting as :meth:`GraphLoader.feed`
+    does: ``go.mod`` for a proxy's file, the directory's go.mod path otherwise. The
+    result depends only on its arguments; hand it to :meth:`GraphLoader.feed_summary`.
+    Whether the file declares the module path it is required as is not checked here.
+    """
+    if name is None:
+        name = source.default_name if isinstance(source, LocalGoMod) else "go.mod"
+    try:
+        return _read_summary(data, name, _actual(source))
+    except ModuleError as error:
+        return error
+
+
 def _replace_map(main: File) -> dict[ModuleVersion, ModuleVersion]:
     replace: dict[ModuleVersion, ModuleVersion] = {}
     for r in main.replace:
@@ -645,13 +664,18 @@ class GraphLoader:
         """
         if source not in self._waiting:
             raise RuntimeError(f"go.mod of {source} was not asked for or already given")
-        if name is None:
-            name = source.default_name if isinstance(source, LocalGoMod) else "go.mod"
-        result: ModSummary | ModuleError
-        try:
-            result = _read_summary(data, name, _actual(source))
-        except ModuleError as error:
-            result = error
+        self.feed_summary(source, read_summary(source, data, name=name))
+
+    def feed_summary(self, source: GoModSource, result: ModSummary | ModuleError) -> None:
+        """Take a source's go.mod already read by :func:`read_summary`.
+
+        The same as :meth:`feed` with the bytes result was read from, so a caller
+        loading many graphs over the same files parses each file once. result must
+        come from :func:`read_summary` for this source (and the file name feed would
+        use); declared module paths are still checked here, per requirement.
+        """
+        if source not in self._waiting:
+            raise RuntimeError(f"go.mod of {source} was not asked for or already given")
         self._settle(source, result)
 
     def fail(self, source: GoModSource, reason: str) -> None:

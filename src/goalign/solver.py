@@ -65,6 +65,7 @@ from goalign.mvs import (
     LocalGoMod,
     ModSummary,
     cmp_version,
+    read_summary,
     summarize,
 )
 
@@ -440,6 +441,8 @@ class _Search:
         self.needs = Needs()
         self.cache: dict[tuple[int, Assign], _Eval | None] = {}
         self.summaries: dict[tuple[int, GoModSource], ModSummary | None] = {}
+        # Each go.mod read once per solve, keyed like summaries; every load feeds these.
+        self.parsed: dict[tuple[int, GoModSource], ModSummary | ModuleError] = {}
         self.evaluations = 0
         self.exhausted = False
         self.best: tuple[Cost, tuple[tuple[str, str, str], ...], _State] | None = None
@@ -470,6 +473,13 @@ class _Search:
             self.needs |= Needs(gomods=frozenset([source]))
             raise _Missing(str(source))
         return data
+
+    def _parsed(self, base: _Base, source: GoModSource, data: bytes) -> ModSummary | ModuleError:
+        key = (base.index if isinstance(source, LocalGoMod) else -1, source)
+        result = self.parsed.get(key)
+        if result is None:
+            result = self.parsed[key] = read_summary(source, data)
+        return result
 
     def summary(self, base: _Base, loader: GraphLoader, m: ModuleVersion) -> ModSummary | None:
         if gover.is_toolchain(m.path):
@@ -595,7 +605,7 @@ class _Search:
                 if isinstance(data, ModuleError):
                     loader.fail(source, data.cause)
                 else:
-                    loader.feed(source, data)
+                    loader.feed_summary(source, self._parsed(base, source, data))
         if missing:
             raise _Missing(base.art.name)
         bl: BuildList | None
