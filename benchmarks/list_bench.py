@@ -14,7 +14,6 @@ toolchain for the comparison.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from goalign.gosum import hash_go_mod  # noqa: E402
 
+from cliutil import goalign_env  # noqa: E402
 from goproxy import ModuleSpec, write_proxy  # noqa: E402
 from gotool import go_env, require_go  # noqa: E402
 from proxyserver import ProxyServer, serve  # noqa: E402
@@ -144,14 +144,7 @@ def measure_goalign(
     for run in range(runs):
         tmp = work / f"goalign-{run}"
         tmp.mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
-        env.update(
-            HOME=str(tmp),
-            GOENV="off",
-            GOPROXY=server.url,
-            GOMODCACHE=str(tmp / "gomodcache"),
-            GOALIGN_CACHE=str(tmp / "cache"),
-        )
+        env = goalign_env(tmp, server.url)
         cmd = [sys.executable, "-m", "goalign", "list", str(main_dir)]
         before = server.count()
         server.max_active = 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import random
 import shutil
 import statistics
@@ -37,6 +36,7 @@ from list_bench import ROOT, go_sum, timed, universe
 
 sys.path.insert(0, str(ROOT / "tests"))
 
+from cliutil import goalign_env
 from goproxy import ModuleSpec, write_proxy
 from gotool import go_env, require_go
 from proxyserver import ProxyServer, serve
@@ -117,14 +117,7 @@ def measure_goalign(
     for run in range(runs):
         tmp = work / f"goalign-{run}"
         tmp.mkdir()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
-        env.update(
-            HOME=str(tmp),
-            GOENV="off",
-            GOPROXY=server.url,
-            GOMODCACHE=str(tmp / "gomodcache"),
-            GOALIGN_CACHE=str(tmp / "cache"),
-        )
+        env = goalign_env(tmp, server.url)
         before = server.count()
         colds.append(run_checked(cmd, work, env, (0, 1)))
         middle = server.count()

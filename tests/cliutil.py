@@ -8,15 +8,10 @@ import sys
 from pathlib import Path
 
 
-def run_goalign(
-    *args: str | Path,
-    tmp: Path,
-    goproxy: str = "off",
-    cache: Path | None = None,
-    timeout: float = 300,
-) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m goalign args...`` with HOME, GOMODCACHE and goalign's cache under
-    ``tmp`` (or ``cache``), no go env file, no other GO* variables, and GOPROXY=goproxy."""
+def goalign_env(tmp: Path, goproxy: str, cache: Path | None = None) -> dict[str, str]:
+    """Return this process's environment for goalign with HOME, GOMODCACHE and goalign's
+    cache under ``tmp`` (or ``cache``), no go env file, no other GO* variables, and
+    GOPROXY=goproxy."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
     env.update(
         HOME=str(tmp),
@@ -25,11 +20,22 @@ def run_goalign(
         GOMODCACHE=str(tmp / "gomodcache"),
         GOALIGN_CACHE=str(cache or tmp / "goalign-cache"),
     )
+    return env
+
+
+def run_goalign(
+    *args: str | Path,
+    tmp: Path,
+    goproxy: str = "off",
+    cache: Path | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m goalign args...`` in the environment :func:`goalign_env` gives."""
     return subprocess.run(
         [sys.executable, "-m", "goalign", *map(str, args)],
         capture_output=True,
         text=True,
-        env=env,
+        env=goalign_env(tmp, goproxy, cache),
         check=False,
         timeout=timeout,
     )
