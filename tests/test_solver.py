@@ -26,6 +26,7 @@ from goalign.solver import (
     Problem,
     Solution,
     VersionList,
+    _run_search,
     solve,
 )
 
@@ -64,6 +65,48 @@ def artifact(name: str, text: str, d: str = "") -> Artifact:
     return Artifact(name, modfile.parse(text.encode(), f"{name}/go.mod"), d)
 
 
+def answer(
+    needs: Needs,
+    k: Knowledge,
+    u: Universe,
+    versions: dict[str, list[str]],
+    rng: random.Random,
+    *,
+    dirs: dict[str, str] | None = None,
+    retracted: dict[str, frozenset[str]] | None = None,
+) -> None:
+    """Add every fact needs asks for to k, from the universe, in a shuffled order."""
+    assert isinstance(needs, Needs)
+    assert needs
+    facts: list[tuple[str, object]] = [("v", p) for p in needs.versions]
+    facts += [("m", m) for m in needs.gomods] + [("d", d) for d in needs.dirs]
+    rng.shuffle(facts)
+    for kind, fact in facts:
+        if kind == "v":
+            assert isinstance(fact, str)
+            vs = versions.get(fact, [])
+            rng.shuffle(vs)
+            k.versions[fact] = VersionList(tuple(vs), (retracted or {}).get(fact, frozenset()))
+        elif kind == "m":
+            assert isinstance(fact, ModuleVersion)
+            if str(fact) in u:
+                k.gomods[fact] = u[str(fact)].encode()
+            else:
+                k.failed[fact] = "404 Not Found"
+        else:
+            assert isinstance(fact, str)
+            k.dirs[fact] = (dirs or {})[fact].encode()
+
+
+def universe_versions(u: Universe) -> dict[str, list[str]]:
+    """Return each path's ``@v/list``: every version the universe holds."""
+    versions: dict[str, list[str]] = {}
+    for key in u:
+        path, _, v = key.partition("@")
+        versions.setdefault(path, []).append(v)
+    return versions
+
+
 def run(
     host: Artifact,
     plugins: list[Artifact],
@@ -84,10 +127,7 @@ def run(
         u,
         {d.removeprefix(host.dir + "/"): t for d, t in hdirs.items()} if host.dir else hdirs,
     )
-    versions: dict[str, list[str]] = {}
-    for key in u:
-        path, _, v = key.partition("@")
-        versions.setdefault(path, []).append(v)
+    versions = universe_versions(u)
     k = Knowledge()
     problem = Problem(
         host,
@@ -101,26 +141,7 @@ def run(
         result = solve(problem, k)
         if isinstance(result, Solution):
             return result
-        assert isinstance(result, Needs)
-        assert result
-        facts: list[tuple[str, object]] = [("v", p) for p in result.versions]
-        facts += [("m", m) for m in result.gomods] + [("d", d) for d in result.dirs]
-        rng.shuffle(facts)
-        for kind, fact in facts:
-            if kind == "v":
-                assert isinstance(fact, str)
-                vs = versions.get(fact, [])
-                rng.shuffle(vs)
-                k.versions[fact] = VersionList(tuple(vs), (retracted or {}).get(fact, frozenset()))
-            elif kind == "m":
-                assert isinstance(fact, ModuleVersion)
-                if str(fact) in u:
-                    k.gomods[fact] = u[str(fact)].encode()
-                else:
-                    k.failed[fact] = "404 Not Found"
-            else:
-                assert isinstance(fact, str)
-                k.dirs[fact] = (dirs or {})[fact].encode()
+        answer(result, k, u, versions, rng, dirs=dirs, retracted=retracted)
     raise AssertionError("solve never stopped asking")
 
 
@@ -569,8 +590,9 @@ VERSIONS = ("v1.0.0", "v1.1.0", "v1.2.0")
 
 
 @st.composite
-def worlds(draw: st.DrawFn) -> tuple[Universe, str, list[str]]:
-    """Return a small universe (every go.mod at go 1.21), a host and 1-2 plugins."""
+def worlds(draw: st.DrawFn, max_plugins: int = 2) -> tuple[Universe, str, list[str]]:
+    """Return a small universe (every go.mod at go 1.21), a host and 1-max_plugins
+    plugins."""
     u: Universe = {}
     for i, path in enumerate(PATHS):
         for v in VERSIONS:
@@ -584,7 +606,7 @@ def worlds(draw: st.DrawFn) -> tuple[Universe, str, list[str]]:
         roots = draw(st.lists(st.sampled_from(PATHS), min_size=1, max_size=2, unique=True))
         return gomod(module, *(f"{p}@{draw(st.sampled_from(VERSIONS))}" for p in roots))
 
-    n = draw(st.integers(1, 2))
+    n = draw(st.integers(1, max_plugins))
     return u, main(HOST), [main(f"p.com/p{i}") for i in range(n)]
 
 
@@ -678,3 +700,29 @@ def test_answers_do_not_depend_on_order(world: tuple[Universe, str, list[str]], 
     again = run(host, shuffled, u, seed=seed)
     assert first.ok == again.ok
     assert sorted(edits_of(first)) == sorted(edits_of(again))
+
+
+@settings(max_examples=60, deadline=None)
+@given(worlds(max_plugins=3), st.sampled_from(["safe", "downgrade"]))
+def test_plugins_searched_apart_give_the_joint_searchs_answer(
+    world: tuple[Universe, str, list[str]], strategy: str
+) -> None:
+    """Searching each plugin alone (merging groups that disagree) is an optimisation:
+    the answer, or its absence, is the one search over all plugins at once gives."""
+    u, host_text, plugin_texts = world
+    if tidy_list(host_text, u) is None or any(tidy_list(t, u) is None for t in plugin_texts):
+        return
+    host = artifact("host", host_text)
+    plugins = [artifact(f"p{i}", t) for i, t in enumerate(plugin_texts)]
+    sol = run(host, plugins, u, strategy=strategy)
+    problem = Problem(host, host_list(host.file, u), tuple(plugins), strategy)  # type: ignore[arg-type]
+    k, versions, rng = Knowledge(), universe_versions(u), random.Random(0)
+    while (joint := _run_search(problem, k)).needs:
+        answer(joint.needs, k, u, versions, rng)
+    if joint.best is None:
+        assert not sol.ok
+        return
+    assert sol.ok
+    wanted = sorted((name, path, v) for name, path, v in joint.best[1])
+    got = sorted((e.artifact, e.module, e.to) for e in sol.edits if e.op == "require")
+    assert got == wanted

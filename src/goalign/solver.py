@@ -1286,12 +1286,16 @@ def _solve_cumulative_force(problem: Problem, knowledge: Knowledge) -> Solution 
 
 
 def _replace_problem(
-    p: Problem, *, strategy: Strategy | None = None, allow_host_upgrade: bool | None = None
+    p: Problem,
+    *,
+    strategy: Strategy | None = None,
+    allow_host_upgrade: bool | None = None,
+    plugins: tuple[Artifact, ...] | None = None,
 ) -> Problem:
     return Problem(
         p.host,
         p.host_build_list,
-        p.plugins,
+        p.plugins if plugins is None else plugins,
         strategy if strategy is not None else p.strategy,
         p.allow_host_upgrade if allow_host_upgrade is None else allow_host_upgrade,
         p.pins,
@@ -1316,12 +1320,12 @@ def _describe_option(label: str, s: Solution) -> str:
     return text
 
 
-def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
-    bases, go_conflicts, _ = _bases(problem)
+def _run_search(problem: Problem, knowledge: Knowledge) -> _Search:
+    """Run the branch and bound over problem's plugins (go-line conflicts left out)."""
+    bases, _, _ = _bases(problem)
     search = _Search(problem, knowledge, bases)
     targets: dict[str, str] = {}
-    host_frozen = not problem.allow_host_upgrade
-    if host_frozen:
+    if bases[0].frozen:
         for e in problem.host_build_list.entries[1:]:
             targets[e.path] = e.version
     for path, v in problem.pins.items():
@@ -1339,39 +1343,125 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
         targets[path] = v
     if not search.dead:
         search.run(_State({}, {}, targets))
-    if search.needs:
-        return search.needs
-    if search.best is None and search.exhausted:
-        raise ResolutionError(
-            f"alignment search gave up after {search.evaluations} build lists",
-            hint="pin some shared modules, or align fewer plugins at once",
-        )
-    names = [b.art.name for b in bases]
-    if search.best is None:
-        plans_by_name = {a.name: _unchanged_plan(a) for a in problem.plugins}
-        return Solution(
-            problem.strategy,
-            False,
-            tuple(plans_by_name[a.name] for a in problem.plugins),
-            None,
-            (),
-            tuple(go_conflicts + _conflicts(search)),
-        )
+    return search
+
+
+def _answer_lists(search: _Search) -> dict[str, tuple[_Eval, dict[str, tuple[str, str]]]]:
+    """Return each plugin's evaluation in search's best answer, and what it links:
+    module path -> (version, replacement)."""
+    assert search.best is not None
     st = search.best[2]
-    evs = [search.evaluate(i, search.assignment(st, i)) for i in range(len(bases))]
-    plans = {b.art.name: _plan(search, st, b.index, evs[b.index]) for b in bases[1:]}
+    out: dict[str, tuple[_Eval, dict[str, tuple[str, str]]]] = {}
+    for base in search.bases[1:]:
+        ev = search.evaluate(base.index, search.assignment(st, base.index))
+        assert ev is not None
+        assert ev.bl is not None
+        links = {
+            e.path: (e.version, search.replacement_of(base.index, ev, e.path))
+            for e in ev.bl.entries[1:]
+        }
+        out[base.art.name] = (ev, links)
+    return out
+
+
+def _disagreeing(
+    groups: list[tuple[Artifact, ...]],
+    links: list[dict[str, tuple[_Eval, dict[str, tuple[str, str]]]]],
+) -> list[tuple[Artifact, ...]] | None:
+    """Return groups with every two that link a module differently merged, or None
+    when all groups' answers agree."""
+    parent = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            g = parent[g]
+        return g
+
+    first: dict[str, tuple[int, tuple[str, str]]] = {}
+    merged = False
+    for g, answers in enumerate(links):
+        for _, linked in answers.values():
+            for path, how in linked.items():
+                seen = first.setdefault(path, (g, how))
+                if seen[1] != how and root(seen[0]) != root(g):
+                    parent[root(g)] = root(seen[0])
+                    merged = True
+    if not merged:
+        return None
+    out: dict[int, tuple[Artifact, ...]] = {}
+    for g, group in enumerate(groups):
+        out[root(g)] = out.get(root(g), ()) + group
+    return list(out.values())
+
+
+def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
+    """Search for the preferred answer, one group of plugins at a time.
+
+    With the host frozen, plugins meet only in modules the host lacks, so each plugin
+    is searched alone first. Each alone-answer is the best its plugin can do under
+    the joint rules too (the joint problem only adds constraints), so if they agree
+    on every module they link, together they are the joint answer: the preference
+    order sums per plugin, and the tie-break compares plugins in name order. Groups
+    whose answers disagree are merged and searched together, until all agree.
+    """
+    bases, go_conflicts, _ = _bases(problem)
+    plugins = tuple(b.art for b in bases[1:])
+    apart = bases[0].frozen and len(plugins) > 1
+    groups: list[tuple[Artifact, ...]] = [(a,) for a in plugins] if apart else [plugins]
+    while True:
+        searches = [
+            _run_search(_replace_problem(problem, plugins=group), knowledge) for group in groups
+        ]
+        needs = Needs()
+        for search in searches:
+            needs |= search.needs
+        if needs:
+            return needs
+        for search in searches:
+            if search.best is None and search.exhausted:
+                raise ResolutionError(
+                    f"alignment search gave up after {search.evaluations} build lists",
+                    hint="pin some shared modules, or align fewer plugins at once",
+                )
+        if any(search.best is None for search in searches):
+            conflicts = [c for s in searches if s.best is None for c in _conflicts(s)]
+            return Solution(
+                problem.strategy,
+                False,
+                tuple(_unchanged_plan(a) for a in problem.plugins),
+                None,
+                (),
+                tuple(go_conflicts + conflicts),
+            )
+        links = [_answer_lists(search) for search in searches]
+        merged = _disagreeing(groups, links)
+        if merged is None:
+            break
+        groups = merged
+    plans: dict[str, Plan] = {}
+    lists: dict[str, BuildList | None] = {problem.host.name: problem.host_build_list}
     host_plan = None
-    if not bases[0].frozen:
-        hp = _plan(search, st, 0, evs[0])
-        host_plan = hp if hp.edits else None
+    for search, answers in zip(searches, links, strict=True):
+        assert search.best is not None
+        st = search.best[2]
+        for base in search.bases[1:]:
+            ev = answers[base.art.name][0]
+            plans[base.art.name] = _plan(search, st, base.index, ev)
+            lists[base.art.name] = ev.bl
+        if not search.bases[0].frozen:
+            host_ev = search.evaluate(0, search.assignment(st, 0))
+            lists[problem.host.name] = host_ev.bl if host_ev else None
+            hp = _plan(search, st, 0, host_ev)
+            host_plan = hp if hp.edits else None
+    names = [problem.host.name, *(a.name for a in plugins)]
     return Solution(
         problem.strategy,
         not go_conflicts,
         tuple(plans.get(a.name) or _unchanged_plan(a) for a in problem.plugins),
         host_plan,
-        _shared(names, [e.bl if e else None for e in evs]),
+        _shared(names, [lists[n] for n in names]),
         tuple(go_conflicts),
-        exhaustive=not search.exhausted,
+        exhaustive=not any(search.exhausted for search in searches),
     )
 
 
