@@ -143,6 +143,7 @@ class BuildInfo:
             else:
                 lines.append(f"{word}\t{m.path}\t{m.version}")
                 mod("=>", m.replace)
+                lines.append("")  # Go's String writes an empty line after a replacement
 
         if self.main != Module("", ""):
             mod("mod", self.main)

@@ -13,8 +13,8 @@ source (runtime/plugin.go, cmd/go/internal/load):
   module data``.
 - Settings that change how shared packages, the standard library included, are
   compiled: ``-gcflags``/``-asmflags`` with a package pattern such as ``all=``,
-  ``-trimpath``, ``-race``, ``-asan``, ``-msan``, ``GOOS``, ``GOARCH`` and its level
-  (``GOAMD64``...), ``GOEXPERIMENT``, ``-compiler``. Every package plugin.Open checks
+  ``-trimpath``, ``-race``, ``-asan``, ``-msan``, ``GOOS``, ``GOARCH``,
+  ``GOEXPERIMENT``, ``-compiler``. Every package plugin.Open checks
   then differs and it names one (``internal/abi``, ...).
 - ``CGO_ENABLED=1`` on both: a host without cgo cannot open plugins at all.
 - Every module linked into both: the same version, the same code (h1 sum) and the
@@ -22,10 +22,12 @@ source (runtime/plugin.go, cmd/go/internal/load):
 - Plugins loaded into one host must have distinct plugin paths (the main package
   path), and agree with each other on the modules they link and the host does not.
 
-Not compared: ``-ldflags``, ``-buildmode``, ``-gcflags`` without a pattern (they
-apply to the main package only), ``DefaultGODEBUG`` and ``vcs.*``. Differing
-``-tags`` are a warning: they break loading only if a tag changes a package both link,
-which build info does not record.
+The architecture level (``GOAMD64``...) is a warning: a plugin at another level loads
+(measured), but needs a CPU at its own level. Not compared: ``-ldflags``,
+``-buildmode``, ``-gcflags`` without a pattern (they apply to the main package
+only), ``DefaultGODEBUG`` and ``vcs.*``. Differing ``-tags`` are a warning: they
+break loading only if a tag changes a package both link, which build info does not
+record.
 
 Pure: build info in, findings out.
 """
@@ -58,6 +60,13 @@ _MUST_MATCH = (
     "-compiler",
     "GOOS",
     "GOARCH",
+    "GOEXPERIMENT",
+    "GOFIPS140",
+)
+# The architecture level: it changes generated code but not the package fingerprints
+# plugin.Open compares (measured: a GOAMD64=v3 plugin loads into a v1 host). The
+# plugin then needs a CPU at its level.
+_LEVEL = (
     "GO386",
     "GOAMD64",
     "GOARM",
@@ -66,10 +75,7 @@ _MUST_MATCH = (
     "GOMIPS64",
     "GOPPC64",
     "GORISCV64",
-    "GOLOONG64",
     "GOWASM",
-    "GOEXPERIMENT",
-    "GOFIPS140",
 )
 _INSTRUMENT = ("-race", "-asan", "-msan", "-trimpath")
 # Differences that may or may not matter: they change compiled code only in packages
@@ -340,6 +346,23 @@ def _setting_findings(plugin: Artifact, host: Artifact) -> list[Finding]:
                     f"rebuild {pn} with {_show(key, hv)}",
                 )
             )
+    for key in _LEVEL:
+        pv, hv = p.setting(key), h.setting(key)
+        if pv != hv:
+            found.append(
+                Finding(
+                    "warn",
+                    "setting",
+                    key,
+                    hn,
+                    pv,
+                    hv,
+                    f"{pn} was built with {_show(key, pv)} and {hn} with {_show(key, hv)}: "
+                    "it loads (the level is not part of what plugin.Open compares), but "
+                    f"{pn}'s own code runs only on a CPU at {_show(key, pv)} or above",
+                    f"build {pn} with {_show(key, hv)} to run wherever the host runs",
+                )
+            )
     for key in _INSTRUMENT:
         pv, hv = p.setting(key, "false"), h.setting(key, "false")
         if pv != hv:
@@ -478,7 +501,7 @@ def build_command(host: BuildInfo, output: str = "plugin.so") -> str:
     if version.startswith("go1"):
         env.append(f"GOTOOLCHAIN={version}")
     env.append("CGO_ENABLED=1")
-    for key in _MUST_MATCH:
+    for key in _MUST_MATCH + _LEVEL:
         if key.startswith("GO") and host.setting(key):
             env.append(f"{key}={host.setting(key)}")
     args = ["go", "build", "-buildmode=plugin"]
@@ -487,12 +510,13 @@ def build_command(host: BuildInfo, output: str = "plugin.so") -> str:
             args.append(key)
     if _tags(host):
         args.append("-tags=" + ",".join(sorted(_tags(host))))
+    words = [shlex.quote(a) for a in env + args]
     for key in ("-gcflags", "-asmflags"):
         value = host.setting(key)
         if not _is_main_only(value):
-            args.append(f"{key}={value.strip()}")
-    args += ["-o", output, "."]
-    return " ".join(shlex.quote(a) for a in env + args)
+            words.append(f"{key}={shlex.quote(value.strip())}")
+    words += ["-o", shlex.quote(output), "."]
+    return " ".join(words)
 
 
 # --- Rendering ------------------------------------------------------------------------
