@@ -127,6 +127,6 @@ def test_reads_a_constructed_elf() -> None:
     ],
 )
 def test_not_go_files_are_input_errors(data: bytes, message: str) -> None:
-    with pytest.raises(BuildInfoError, match="^f: ") as caught:
+    with pytest.raises(BuildInfoError, match=r"^f: ") as caught:
         parse(data, "f")
     assert message in str(caught.value)

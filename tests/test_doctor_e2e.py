@@ -144,6 +144,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         "debug": build(work / "host", "host-debug", plugin=False, flags=["-gcflags=all=-N -l"]),
         "nolog": build(nolog, "host-nolog", plugin=False),
         "nocgo": build(work / "host", "host-nocgo", plugin=False, CGO_ENABLED="0"),
+        # A Mach-O file, for the build info reader only.
+        "darwin": build(
+            work / "host",
+            "host-darwin",
+            plugin=False,
+            CGO_ENABLED="0",
+            GOOS="darwin",
+            GOARCH="arm64",
+        ),
     }
     plugins = {
         "plain": build(p12, "plain", plugin=True),
@@ -204,7 +213,8 @@ def test_buildinfo_matches_go_version_m(built: Built) -> None:
         assert info.format(str(f)) == text
         js = run_go(["version", "-m", "-json", str(f)], built.tmp, built.tmp).stdout
         assert info.to_json() == json.loads(js), f
-    assert len(files) >= 15
+    assert len(files) >= 16
+    assert built.hosts["darwin"].read_bytes()[:4] == b"\xcf\xfa\xed\xfe"  # Mach-O 64
 
 
 def test_doctor_agrees_with_plugin_open(built: Built) -> None:
