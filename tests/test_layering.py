@@ -24,6 +24,8 @@ CORE = sorted(
             "gosum.py",
             "mvs.py",
             "solver.py",
+            "buildinfo.py",
+            "doctor.py",
         )
     ]
     + list((SRC / "modfile").glob("*.py"))

@@ -12,7 +12,8 @@ keeps its traceback.
     │  ├─ InvalidPath            a module, import or file path that is not valid
     │  ├─ ModfileError           one go.mod problem, "path:line:col: message"
     │  │  └─ ModfileErrors       every problem found in one go.mod
-    │  └─ GoSumError             a malformed go.sum line
+    │  ├─ GoSumError             a malformed go.sum line
+    │  └─ BuildInfoError         a file that is not a Go binary, or bad build info
     ├─ ModuleError               path@version: cause
     ├─ ResolutionError           no build list or alignment: exit 3
     ├─ ProxyError                the module proxy failed: exit 4
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from goalign.strconv import quote
 
 __all__ = [
+    "BuildInfoError",
     "CacheError",
     "GoSumError",
     "GoalignError",
@@ -148,6 +150,10 @@ class ModfileErrors(ModfileError):
 
 class GoSumError(InputError):
     """A go.sum line that Go would refuse."""
+
+
+class BuildInfoError(InputError):
+    """A file that is not a Go binary or plugin, or whose Go build info is malformed."""
 
 
 class ModuleError(GoalignError):

@@ -201,6 +201,49 @@ def check_command(
     _solve(directory, host, plugin, strategy, False, fmt, proxy, offline, allow_host_upgrade)
 
 
+@app.command("doctor")
+def doctor_command(
+    host: Annotated[
+        Path | None, typer.Option("--host", metavar="FILE", help="The built host program.")
+    ] = None,
+    plugin: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--plugin",
+            metavar="FILE",
+            help="A built plugin (.so), repeatable, in the order the host opens them.",
+        ),
+    ] = None,
+    fmt: FormatOpt = "text",
+    emit_build_cmd: Annotated[
+        bool,
+        typer.Option(
+            "--emit-build-cmd",
+            help="Print only the `go build -buildmode=plugin` command that matches the host.",
+        ),
+    ] = False,
+) -> None:
+    """Predict whether plugin.Open will load each plugin into the host, and why not.
+
+    Reads the Go build info of the built files (no Go toolchain needed) and names each
+    cause with its fix: Go version, build settings (-gcflags all=, -trimpath, -race,
+    GOAMD64, ...), modules linked by both at different versions or code, folder
+    replacements, plugin paths that collide. Exit 0 will load, 1 will not load,
+    2 bad input.
+    """
+    from goalign.cli.doctor import run
+
+    if fmt not in ("text", "json", "markdown"):
+        raise typer.BadParameter(
+            f"must be text, json or markdown, not {fmt!r}", param_hint="--format"
+        )
+    if host is None:
+        raise typer.BadParameter("the host's built file is required", param_hint="--host")
+    raise typer.Exit(
+        run(host, plugin or [], fmt=fmt, emit_build_cmd=emit_build_cmd)  # type: ignore[arg-type]
+    )
+
+
 def exit_code(error: GoalignError) -> ExitCode:
     """Return the exit code DESIGN.md assigns to an error."""
     if isinstance(error, InputError):
