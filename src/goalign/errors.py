@@ -12,7 +12,8 @@ keeps its traceback.
     │  ├─ InvalidPath            a module, import or file path that is not valid
     │  ├─ ModfileError           one go.mod problem, "path:line:col: message"
     │  │  └─ ModfileErrors       every problem found in one go.mod
-    │  └─ GoSumError             a malformed go.sum line
+    │  ├─ GoSumError             a malformed go.sum line
+    │  └─ GitError               a repository bot mode cannot commit in
     ├─ ModuleError               path@version: cause
     ├─ ResolutionError           no build list or alignment: exit 3
     ├─ ProxyError                the module proxy failed: exit 4
@@ -27,6 +28,7 @@ from goalign.strconv import quote
 
 __all__ = [
     "CacheError",
+    "GitError",
     "GoSumError",
     "GoalignError",
     "InputError",
@@ -175,3 +177,14 @@ class ProxyError(GoalignError):
 
 class CacheError(GoalignError):
     """goalign's cache could not be read or written."""
+
+
+class GitError(InputError):
+    """A git repository that cannot take goalign's branch and commit (exit 2).
+
+    The message names the repository and quotes git's own words.
+    """
+
+    def __init__(self, message: str, *, repo: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.repo = repo
