@@ -397,3 +397,48 @@ def refs_detached(repo: Path) -> str:
     return git(repo, "for-each-ref", "--format=%(refname) %(objectname)") + git(
         repo, "rev-parse", "HEAD"
     )
+
+
+def test_new_go_sum_is_added_and_removed_again_on_failure(tmp_path: Path) -> None:
+    repo = copy_demo(tmp_path / "repo")
+    (repo / "plugins/ratelimit/go.sum").unlink()
+    init_repo(repo)
+    proc = goalign("solve", "-C", repo, *DEMO_ARGS, "--write", "--branch", BRANCH, tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "plugins/ratelimit/go.sum" in commit_files(repo)
+    assert git(repo, "status", "--porcelain") == ""
+
+    again = copy_demo(tmp_path / "again")
+    (again / "plugins/ratelimit/go.sum").unlink()
+    init_repo(again)
+    git(again, "config", "--unset", "user.email")
+    git(again, "config", "user.useConfigOnly", "true")
+    before, refs_before = snapshot(again), refs(again)
+    proc = goalign("solve", "-C", again, *DEMO_ARGS, "--write", "--branch", BRANCH, tmp=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert snapshot(again) == before  # the new go.sum is gone again
+    assert refs(again) == refs_before
+    assert git(again, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+@pytest.mark.parametrize("kind", ["untracked", "ignored"])
+def test_go_sum_outside_git_is_refused(tmp_path: Path, kind: str) -> None:
+    repo = copy_demo(tmp_path / "repo")
+    go_sum = repo / "plugins/ratelimit/go.sum"
+    data = go_sum.read_bytes()
+    go_sum.unlink()
+    if kind == "ignored":
+        (repo / ".gitignore").write_text("/plugins/ratelimit/go.sum\n")
+    init_repo(repo)
+    if kind == "untracked":
+        go_sum.write_bytes(data)
+    before, refs_before = snapshot(repo), refs(repo)
+    proc = goalign("solve", "-C", repo, *DEMO_ARGS, "--write", "--branch", BRANCH, tmp=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    if kind == "untracked":
+        expected = "plugins/ratelimit/go.sum is not tracked by git, but goalign would commit it"
+    else:
+        expected = "plugins/ratelimit/go.sum is ignored by git, so goalign cannot commit it"
+    assert f"goalign: {repo}: {expected}" in proc.stderr
+    assert snapshot(repo) == before
+    assert refs(repo) == refs_before

@@ -125,10 +125,10 @@ def _problems(target: _Target, branch: str) -> list[str]:
         rel = target.rel(change)
         if repo.is_tracked(rel):
             continue
-        if change.path.exists():
-            out.append(f"{repo.root}: {rel} is not tracked by git, but goalign would commit it")
-        elif repo.is_ignored(rel):
+        if repo.is_ignored(rel):
             out.append(f"{repo.root}: {rel} is ignored by git, so goalign cannot commit it")
+        elif change.path.exists():
+            out.append(f"{repo.root}: {rel} is not tracked by git, but goalign would commit it")
     return out
 
 
