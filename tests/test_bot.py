@@ -161,13 +161,14 @@ def test_one_repository_gets_a_branch_with_exactly_the_edits(
 def test_commit_message_subject(tmp_path: Path) -> None:
     repo = copy_demo(tmp_path / "repo")
     init_repo(repo)
+    git(repo, "config", "commit.cleanup", "strip")  # would drop a line starting with #
     proc = goalign(
         "solve", "-C", repo, *DEMO_ARGS, "--write", "--branch", BRANCH,
-        "--commit-message", "deps: align with gateway v3", tmp=tmp_path,
+        "--commit-message", "#12 align with gateway v3", tmp=tmp_path,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     message = git(repo, "log", "-1", "--format=%B")
-    subject = "deps: align with gateway v3"
+    subject = "#12 align with gateway v3"  # kept: not a comment line
     expected = DEMO_MESSAGE.replace("Align plugin module versions with host", subject)
     assert message == expected + "\n"
 
@@ -261,7 +262,7 @@ def test_file_outside_git_is_refused(tmp_path: Path) -> None:
     before = snapshot(where)
     proc = goalign("solve", "-C", where, *DEMO_ARGS, "--write", "--branch", BRANCH, tmp=tmp_path)
     assert proc.returncode == 2, proc.stderr
-    assert f"goalign: {where / 'plugins/audit'}: not inside a git repository" in proc.stderr
+    assert f"goalign: {where / 'plugins/audit/go.mod'}: not inside a git repository" in proc.stderr
     assert snapshot(where) == before
 
 

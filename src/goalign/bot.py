@@ -105,7 +105,7 @@ class _Target:
 def _targets(changes: Sequence[FileChange]) -> list[_Target]:
     by_root: dict[Path, _Target] = {}
     for change in changes:
-        root = find_repo(change.path.parent)
+        root = find_repo(change.path)
         by_root.setdefault(root, _Target(Repo(root), [])).changes.append(change)
     return list(by_root.values())
 
@@ -205,7 +205,16 @@ def _commit(
     message = commit_message(options.message, mine, sums)
     specs = [f":(literal){target.rel(c)}" for c in target.changes]
     target.repo.run("add", "--", *specs)
-    target.repo.run("commit", "-q", "--only", "--file=-", "--", *specs, stdin=message.encode())
+    target.repo.run(
+        "commit",
+        "-q",
+        "--only",
+        "--cleanup=whitespace",
+        "--file=-",
+        "--",
+        *specs,
+        stdin=message.encode(),
+    )
     sha = target.repo.run("rev-parse", "HEAD").decode().strip()
     return Commit(
         target.repo.root, options.branch, sha, tuple(target.rel(c) for c in target.changes)
