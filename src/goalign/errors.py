@@ -13,7 +13,8 @@ keeps its traceback.
     │  ├─ ModfileError           one go.mod problem, "path:line:col: message"
     │  │  └─ ModfileErrors       every problem found in one go.mod
     │  ├─ GoSumError             a malformed go.sum line
-    │  └─ BuildInfoError         a file that is not a Go binary, or bad build info
+    │  ├─ BuildInfoError         a file that is not a Go binary, or bad build info
+    │  └─ GitError               a repository bot mode cannot commit in
     ├─ ModuleError               path@version: cause
     ├─ ResolutionError           no build list or alignment: exit 3
     ├─ ProxyError                the module proxy failed: exit 4
@@ -29,6 +30,7 @@ from goalign.strconv import quote
 __all__ = [
     "BuildInfoError",
     "CacheError",
+    "GitError",
     "GoSumError",
     "GoalignError",
     "InputError",
@@ -181,3 +183,14 @@ class ProxyError(GoalignError):
 
 class CacheError(GoalignError):
     """goalign's cache could not be read or written."""
+
+
+class GitError(InputError):
+    """A git repository that cannot take goalign's branch and commit (exit 2).
+
+    The message names the repository and quotes git's own words.
+    """
+
+    def __init__(self, message: str, *, repo: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.repo = repo

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from goalign.cli.exitcodes import ExitCode
 from goalign.errors import GoalignError, InputError, ProxyError, ResolutionError
+
+if TYPE_CHECKING:
+    from goalign.bot import BotOptions
 
 app = typer.Typer(
     name="goalign",
@@ -103,6 +106,7 @@ def _solve(
     proxy: str | None,
     offline: bool,
     allow_host_upgrade: bool,
+    bot: BotOptions | None = None,
 ) -> None:
     from goalign.cli.solve import run
 
@@ -125,6 +129,7 @@ def _solve(
             proxy=proxy,
             offline=offline,
             allow_host_upgrade=allow_host_upgrade,
+            bot=bot,
         )
     )
 
@@ -172,14 +177,58 @@ def solve_command(
     proxy: ProxyOpt = None,
     offline: OfflineOpt = False,
     allow_host_upgrade: HostUpgradeOpt = False,
+    branch: Annotated[
+        str | None,
+        typer.Option(
+            "--branch",
+            metavar="NAME",
+            help="With --write: in each git repository holding a changed file, create "
+            "branch NAME from HEAD, check it out and commit only the go.mod/go.sum edits. "
+            "Refused on uncommitted changes to tracked files or an existing branch.",
+        ),
+    ] = None,
+    commit_message: Annotated[
+        str | None,
+        typer.Option(
+            "--commit-message",
+            metavar="TEXT",
+            help="With --branch: the commit subject (default: 'Align plugin module "
+            "versions with host'); the edits are listed below it.",
+        ),
+    ] = None,
+    pr_body: Annotated[
+        Path | None,
+        typer.Option(
+            "--pr-body",
+            metavar="FILE",
+            help="With --branch: write the Markdown report to FILE, for "
+            "`gh pr create --body-file FILE` (only when a commit is made).",
+        ),
+    ] = None,
 ) -> None:
     """Find one module version set the host and every plugin can share.
 
     Prints the plan (a diff of every go.mod and go.sum change); with --write, writes
-    all changed files together atomically. Exit 0 aligned or written, 1 edits needed,
-    2 bad input, 3 impossible with this strategy, 4 proxy failure.
+    all changed files together atomically; with --write --branch NAME, also commits
+    them on a new branch in each git repository (nothing when already aligned).
+    Exit 0 aligned or written, 1 edits needed, 2 bad input (or a repository goalign
+    cannot commit in), 3 impossible with this strategy, 4 proxy failure.
     """
-    _solve(directory, host, plugin, strategy, write, fmt, proxy, offline, allow_host_upgrade)
+    bot = None
+    if branch is None:
+        if commit_message is not None:
+            raise typer.BadParameter("needs --branch", param_hint="--commit-message")
+        if pr_body is not None:
+            raise typer.BadParameter("needs --branch", param_hint="--pr-body")
+    else:
+        if not write:
+            raise typer.BadParameter(
+                "needs --write (the branch holds the written edits)", param_hint="--branch"
+            )
+        from goalign.bot import BotOptions
+
+        bot = BotOptions(branch, commit_message, pr_body.absolute() if pr_body else None)
+    _solve(directory, host, plugin, strategy, write, fmt, proxy, offline, allow_host_upgrade, bot)
 
 
 @app.command("check")

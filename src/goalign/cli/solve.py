@@ -6,10 +6,13 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from goalign.cli.exitcodes import ExitCode
 from goalign.cli.proxysetup import make_client
+
+if TYPE_CHECKING:
+    from goalign.bot import BotOptions
 
 __all__ = ["run"]
 
@@ -27,8 +30,13 @@ def run(
     proxy: str | None,
     offline: bool,
     allow_host_upgrade: bool,
+    bot: BotOptions | None = None,
 ) -> ExitCode:
-    """Align, print the report in ``fmt`` and, with ``write``, write every change at once."""
+    """Align, print the report in ``fmt`` and, with ``write``, write every change at once.
+
+    With ``bot`` (``--branch``), the changes are committed on a new branch instead
+    (:func:`goalign.bot.publish`), after the report is built for the PR body.
+    """
     from goalign import report
     from goalign.align import Alignment, align, load_config
     from goalign.files import write_all
@@ -53,7 +61,8 @@ def run(
     elif not solution.edits and not result.changes:
         status, code = "aligned", ExitCode.OK
     elif write:
-        write_all({c.path: c.new for c in result.changes})
+        if bot is None:
+            write_all({c.path: c.new for c in result.changes})
         status, code = "applied", ExitCode.OK
     else:
         status, code = "edits", ExitCode.EDITS_NEEDED
@@ -70,6 +79,10 @@ def run(
             "seconds": result.stats.seconds,
         },
     )
+    if bot is not None:
+        from goalign.cli.botrun import publish
+
+        publish(result, bot, rep)
     render = {"text": report.to_text, "json": report.to_json, "markdown": report.to_markdown}
     sys.stdout.write(render[fmt](rep))
     return code
