@@ -1398,11 +1398,14 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
     """Search for the preferred answer, one group of plugins at a time.
 
     With the host frozen, plugins meet only in modules the host lacks, so each plugin
-    is searched alone first. Each alone-answer is the best its plugin can do under
-    the joint rules too (the joint problem only adds constraints), so if they agree
-    on every module they link, together they are the joint answer: the preference
-    order sums per plugin, and the tie-break compares plugins in name order. Groups
-    whose answers disagree are merged and searched together, until all agree.
+    is searched alone first. The joint problem only adds constraints to a plugin's
+    own, and costs add up per plugin (the tie-break compares plugins in name order),
+    so answers that agree on every module they link answer the joint problem too.
+    Groups whose answers disagree are merged and searched together until all agree.
+    The searches branch on violations in a fixed order rather than enumerate every
+    assignment, so a joint search may settle a tie differently; the property tests
+    check that searching apart finds an answer exactly when the joint search does,
+    and one at least as preferred.
     """
     bases, go_conflicts, _ = _bases(problem)
     plugins = tuple(b.art for b in bases[1:])
