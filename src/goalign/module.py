@@ -20,8 +20,8 @@ Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from goalign import semver
 from goalign.errors import InvalidPath, InvalidVersion
@@ -46,9 +46,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ModuleVersion:
-    """A module path and a version; ``version`` is "" for a main module or a directory."""
+class ModuleVersion(NamedTuple):
+    """A module path and a version; ``version`` is "" for a main module or a directory.
+
+    A named tuple rather than a dataclass: module graphs hash and compare these
+    millions of times, and a tuple does both in C.
+    """
 
     path: str
     version: str = ""

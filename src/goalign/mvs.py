@@ -37,8 +37,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
 
-import networkx as nx  # type: ignore[import-untyped,unused-ignore]
-
 from goalign import gover
 from goalign.errors import GoalignError, InputError, InvalidPath, ModuleError, ResolutionError
 from goalign.modfile import File, ModfileError, parse_lax
@@ -215,9 +213,11 @@ class ModuleGraph:
 
     def __init__(self, main: ModuleVersion) -> None:
         self._main = main
-        self._g = nx.DiGraph()
+        # node -> its requirements in go.mod order, None until its go.mod is read
+        self._requires: dict[ModuleVersion, tuple[ModuleVersion, ...] | None] = {main: None}
+        # node -> the nodes that require it, in the order the edges were added
+        self._requirers: dict[ModuleVersion, dict[ModuleVersion, None]] = {}
         self._selected: dict[str, str] = {}
-        self._g.add_node(main)
         self._select(main)
 
     def _select(self, m: ModuleVersion) -> None:
@@ -225,14 +225,14 @@ class ModuleGraph:
             self._selected[m.path] = m.version
 
     def _require(self, m: ModuleVersion, reqs: Sequence[ModuleVersion]) -> None:
-        if m not in self._g:
+        if m not in self._requires:
             raise AssertionError(f"internal error: {m} is not reachable from the main module")
-        if "requires" in self._g.nodes[m]:
+        if self._requires[m] is not None:
             raise AssertionError(f"internal error: requirements of {m} already set")
-        self._g.nodes[m]["requires"] = tuple(reqs)
+        self._requires[m] = tuple(reqs)
         for r in reqs:
-            # Edges keep first-requirement order, which breadth-first searches follow.
-            self._g.add_edge(m, r)
+            self._requires.setdefault(r, None)
+            self._requirers.setdefault(r, {})[m] = None
             self._select(r)
 
     @property
@@ -249,30 +249,25 @@ class ModuleGraph:
         return sorted(self._selected)
 
     def __contains__(self, m: object) -> bool:
-        return isinstance(m, ModuleVersion) and m in self._g
+        return isinstance(m, ModuleVersion) and m in self._requires
 
     def __len__(self) -> int:
-        return int(self._g.number_of_nodes())
+        return len(self._requires)
 
     def nodes(self) -> list[ModuleVersion]:
         """Return every module@version in the graph, in ModSort order."""
-        return mod_sort(self._g.nodes)
+        return mod_sort(self._requires)
 
     def required_by(self, m: ModuleVersion) -> tuple[ModuleVersion, ...] | None:
         """Return m's requirements in go.mod order, or None if they were never read.
 
         For the main module these are its roots in ModSort order.
         """
-        if m not in self._g:
-            return None
-        reqs: tuple[ModuleVersion, ...] | None = self._g.nodes[m].get("requires")
-        return reqs
+        return self._requires.get(m)
 
     def requirers(self, m: ModuleVersion) -> list[ModuleVersion]:
         """Return the nodes whose requirements name m, in ModSort order."""
-        if m not in self._g:
-            return []
-        return mod_sort(self._g.predecessors(m))
+        return mod_sort(self._requirers.get(m, ()))
 
     def find_path(
         self,
@@ -287,7 +282,7 @@ class ModuleGraph:
         """
         match = target if callable(target) else target.__eq__
         first = self._main if start is None else start
-        if first not in self._g:
+        if first not in self._requires:
             return None
         parent: dict[ModuleVersion, ModuleVersion | None] = {first: None}
         queue = deque([first])
@@ -298,7 +293,7 @@ class ModuleGraph:
                 while (up := parent[chain[-1]]) is not None:
                     chain.append(up)
                 return tuple(reversed(chain))
-            for r in self._g.nodes[m].get("requires", ()):
+            for r in self._requires[m] or ():
                 if r not in parent:
                     parent[r] = m
                     queue.append(r)
