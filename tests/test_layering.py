@@ -24,6 +24,8 @@ CORE = sorted(
             "gosum.py",
             "mvs.py",
             "solver.py",
+            "explain.py",
+            "graphfmt.py",
         )
     ]
     + list((SRC / "modfile").glob("*.py"))
