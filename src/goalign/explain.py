@@ -321,7 +321,8 @@ class Node:
 
     ``main_of`` names the artifact whose main module it is (None for a dependency);
     ``artifacts`` the artifacts whose graph holds it, ``selected_by`` those that select
-    it (an artifact selects its own main module); ``conflict`` is true when it is the selected version of a conflicting module.
+    it (an artifact selects its own main module); ``conflict`` is true when it is the
+    selected version of a conflicting module.
     """
 
     module: ModuleVersion
