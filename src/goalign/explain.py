@@ -322,7 +322,8 @@ class Node:
     ``main_of`` names the artifact whose main module it is (None for a dependency);
     ``artifacts`` the artifacts whose graph holds it, ``selected_by`` those that select
     it (an artifact selects its own main module); ``conflict`` is true when it is the
-    selected version of a conflicting module.
+    selected version of a conflicting module. ``replacements`` are (artifact,
+    replacement) for each artifact that selects it and replaces it.
     """
 
     module: ModuleVersion
@@ -330,6 +331,7 @@ class Node:
     artifacts: tuple[str, ...]
     selected_by: tuple[str, ...]
     conflict: bool
+    replacements: tuple[tuple[str, ModuleVersion], ...] = ()
 
     @property
     def id(self) -> str:
@@ -405,6 +407,7 @@ def union_graph(artifacts: Sequence[ArtifactGraph], *, implicit: bool = False) -
     edges: dict[tuple[ModuleVersion, ModuleVersion], list[str]] = {}
     mains: dict[ModuleVersion, str] = {}
     selected: dict[ModuleVersion, list[str]] = {}
+    replaced: dict[ModuleVersion, list[tuple[str, ModuleVersion]]] = {}
     for art in artifacts:
         mains.setdefault(art.main, art.name)
         g = requirement_graph(art.graph)
@@ -416,6 +419,8 @@ def union_graph(artifacts: Sequence[ArtifactGraph], *, implicit: bool = False) -
                 edges.setdefault((a, b), []).append(art.name)
         for entry in art.build_list.entries:
             selected.setdefault(entry.module, []).append(art.name)
+            if entry.replacement is not None:
+                replaced.setdefault(entry.module, []).append((art.name, entry.replacement))
     conflicts = find_conflicts(artifacts)
     conflicting = {c.path for c in conflicts}
     nodes = tuple(
@@ -425,6 +430,7 @@ def union_graph(artifacts: Sequence[ArtifactGraph], *, implicit: bool = False) -
             tuple(holders[m]),
             tuple(selected.get(m, ())),
             m.path in conflicting and m in selected,
+            tuple(replaced.get(m, ())),
         )
         for m in mod_sort(holders)
     )

@@ -158,6 +158,10 @@ def graph_json(ug: UnionGraph, host: str, plugins: Sequence[str]) -> str:
                 "artifacts": list(n.artifacts),
                 "selected_by": list(n.selected_by),
                 "conflict": n.conflict,
+                "replacements": [
+                    {"artifact": name, "path": r.path, "version": r.version}
+                    for name, r in n.replacements
+                ],
             }
             for n in ug.nodes
         ],
@@ -195,6 +199,8 @@ def _label_lines(ug: UnionGraph, m: ModuleVersion) -> list[str]:
     lines = [m.path, m.version]
     if node.selected_by:
         lines.append("selected by " + ", ".join(node.selected_by))
+    for name, r in node.replacements:
+        lines.append(f"{name}: replaced by {r.path} {r.version}".rstrip())
     return lines
 
 
@@ -227,7 +233,7 @@ def graph_dot(ug: UnionGraph) -> str:
 def _mermaid_label(text: str) -> str:
     # Module paths and versions hold only [A-Za-z0-9-._~/+@]; anything else is escaped
     # as an HTML entity, which Mermaid decodes in labels.
-    return "".join(c if c.isalnum() or c in "-._~/+@() ," else f"#{ord(c)};" for c in text)
+    return "".join(c if c.isalnum() or c in "-._~/+@() ,:" else f"#{ord(c)};" for c in text)
 
 
 def graph_mermaid(ug: UnionGraph) -> str:
