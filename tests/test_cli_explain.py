@@ -77,6 +77,15 @@ def test_explain_demo_from_goalign_toml(gotmp: Path) -> None:
     )
 
 
+def test_readme_explain_example(gotmp: Path) -> None:
+    readme = (GOMODS.parent.parent / "README.md").read_text()
+    command = "$ goalign explain -C fixtures/gomods/demo example.com/kit/log\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    proc = goalign("explain", "-C", DEMO, "example.com/kit/log", tmp=gotmp)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == shown
+
+
 def test_explain_json_chain_through_intermediate(gotmp: Path) -> None:
     scenario = BY_NAME["needs-downgrade"]
     log = "example.com/needs-downgrade/log"
