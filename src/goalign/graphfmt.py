@@ -10,7 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from goalign.explain import Chain, Explanation, UnionGraph, Why
+from goalign.explain import Chain, Explanation, Node, UnionGraph, Why
 from goalign.module import ModuleVersion
 from goalign.mvs import cmp_version
 
@@ -191,9 +191,8 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _label_lines(ug: UnionGraph, m: ModuleVersion) -> list[str]:
-    node = ug.node(m)
-    assert node is not None
+def _label_lines(node: Node) -> list[str]:
+    m = node.module
     if node.main_of is not None:
         return [m.path, f"({node.main_of})"]
     lines = [m.path, m.version]
@@ -214,7 +213,7 @@ def graph_dot(ug: UnionGraph) -> str:
         '  node [shape=box, fontname="Helvetica", fontsize=10];',
     ]
     for n in ug.nodes:
-        attrs = [f"label={_dot_quote(chr(10).join(_label_lines(ug, n.module)))}"]
+        attrs = [f"label={_dot_quote(chr(10).join(_label_lines(n)))}"]
         if n.main_of is not None:
             attrs.append('style="bold,filled", fillcolor="#dde8ff"')
         elif n.conflict:
@@ -244,7 +243,7 @@ def graph_mermaid(ug: UnionGraph) -> str:
     out = ["flowchart LR"]
     classes: dict[str, list[str]] = {"main": [], "conflict": [], "lost": []}
     for n in ug.nodes:
-        label = "<br/>".join(_mermaid_label(line) for line in _label_lines(ug, n.module))
+        label = "<br/>".join(_mermaid_label(line) for line in _label_lines(n))
         out.append(f'  {ids[n.module]}["{label}"]')
         if n.main_of is not None:
             classes["main"].append(ids[n.module])
