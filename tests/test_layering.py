@@ -26,6 +26,8 @@ CORE = sorted(
             "solver.py",
             "buildinfo.py",
             "doctor.py",
+            "explain.py",
+            "graphfmt.py",
         )
     ]
     + list((SRC / "modfile").glob("*.py"))

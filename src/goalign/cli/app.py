@@ -293,6 +293,103 @@ def doctor_command(
     )
 
 
+@app.command("explain")
+def explain_command(
+    modules: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="MODULE...",
+            help="Module paths; path@version explains that version, not the selected one.",
+        ),
+    ],
+    directory: DirOpt = Path("."),
+    host: HostOpt = None,
+    plugin: PluginOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="text|json", help="Output format.")
+    ] = "text",
+    max_chains: Annotated[
+        int,
+        typer.Option(
+            "--max-chains", min=1, metavar="N", help="Shortest chains shown per artifact."
+        ),
+    ] = 5,
+    proxy: ProxyOpt = None,
+    offline: OfflineOpt = False,
+) -> None:
+    """Explain why each artifact has the version of MODULE it has.
+
+    Like `go mod why -m`, over the module graph: for the host and every plugin, the
+    version selected and the shortest requirement chains from the main module to it,
+    then the other versions some go.mod requires that lost to minimal version
+    selection, and a conflict line when artifacts disagree. Exit 0, 2 bad input,
+    3 a build list that cannot be computed, 4 proxy failure.
+    """
+    from goalign.cli.explain import run
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"must be text or json, not {fmt!r}", param_hint="--format")
+    raise typer.Exit(
+        run(
+            modules,
+            directory,
+            host=host,
+            plugins=plugin or [],
+            fmt=fmt,  # type: ignore[arg-type]
+            proxy=proxy,
+            offline=offline,
+            max_chains=max_chains,
+        )
+    )
+
+
+@app.command("graph")
+def graph_command(
+    directory: DirOpt = Path("."),
+    host: HostOpt = None,
+    plugin: PluginOpt = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="dot|mermaid|json|modgraph", help="Output format."),
+    ] = "dot",
+    artifact: Annotated[
+        str | None,
+        typer.Option(
+            "--artifact",
+            metavar="NAME",
+            help="Only this artifact's graph (its name as reports give it, e.g. plugins/a).",
+        ),
+    ] = None,
+    proxy: ProxyOpt = None,
+    offline: OfflineOpt = False,
+) -> None:
+    """Print the requirement graph of the host and its plugins, conflicts highlighted.
+
+    Nodes are module@version, edges requirements, each artifact's selected versions
+    marked; modules that artifacts select at different versions are highlighted.
+    `--format modgraph --artifact NAME` prints exactly what `go mod graph` prints
+    for that artifact. Exit 0, 2 bad input, 3 a build list that cannot be computed,
+    4 proxy failure.
+    """
+    from goalign.cli.graph import FORMATS, run
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(
+            f"must be one of {', '.join(FORMATS)}, not {fmt!r}", param_hint="--format"
+        )
+    raise typer.Exit(
+        run(
+            directory,
+            host=host,
+            plugins=plugin or [],
+            fmt=fmt,
+            artifact=artifact,
+            proxy=proxy,
+            offline=offline,
+        )
+    )
+
+
 def exit_code(error: GoalignError) -> ExitCode:
     """Return the exit code DESIGN.md assigns to an error."""
     if isinstance(error, InputError):
