@@ -431,17 +431,24 @@ def to_text(
     diffs = "".join(_diff(c) for c in report.changes)
     if diffs:
         con.print()
-        for line in diffs.splitlines():
-            style = ""
-            if line.startswith(("+++", "---")):
-                style = "bold"
-            elif line.startswith("@@"):
-                style = "cyan"
-            elif line.startswith("+"):
-                style = "green"
-            elif line.startswith("-"):
-                style = "red"
-            con.print(Text(line, style=style))
+        # Written as they are (rich would expand the tabs of go.mod blocks), so the
+        # diff stays one that applies.
+        for diff_line in diffs.splitlines(keepends=True):
+            code = ""
+            if color:
+                if diff_line.startswith(("+++", "---")):
+                    code = "1"
+                elif diff_line.startswith("@@"):
+                    code = "36"
+                elif diff_line.startswith("+"):
+                    code = "32"
+                elif diff_line.startswith("-"):
+                    code = "31"
+            if code:
+                body = diff_line.rstrip("\n")
+                buffer.write(f"\x1b[{code}m{body}\x1b[0m" + diff_line[len(body) :])
+            else:
+                buffer.write(diff_line)
     return buffer.getvalue()
 
 
