@@ -303,3 +303,52 @@ def test_schema_rejects_what_v1_forbids(reports: dict[str, report.Report]) -> No
     for doc in broken:
         with pytest.raises(AssertionError):
             validate_report(doc)
+
+
+def run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run goalign with stdout and stderr on one pseudo-terminal; return its exit code
+    and everything it drew."""
+    import pty
+    import subprocess
+    import sys
+
+    main, child = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "goalign", *args],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+    )
+    os.close(child)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(main)
+    return proc.wait(timeout=120), drawn.decode("utf-8", "replace")
+
+
+def test_progress_and_colour_only_on_a_terminal(tmp_path: Path) -> None:
+    scenario = BY_NAME["needs-downgrade"]
+    args = ["check", "-C", str(scenario.dir), "--host", "host", "--plugin", "plugins/p"]
+    args += ["--strategy", "downgrade", "--proxy", scenario.goproxy]
+    env = goalign_env(tmp_path, "off")
+    code, drawn = run_on_a_terminal(args, env)
+    assert code == 1
+    assert "goalign: " in drawn  # the progress line, erased once the report is printed
+    assert "\x1b[1;33medits needed: 2 edits" in drawn
+    code, drawn = run_on_a_terminal(args, {**env, "NO_COLOR": "1"})
+    assert code == 1
+    assert "edits needed: 2 edits" in drawn
+    assert "\x1b[1;33m" not in drawn
+    assert "\x1b[32m+" not in drawn
+    piped = goalign(*args, tmp=tmp_path)
+    assert piped.returncode == 1
+    assert piped.stderr == ""
+    assert "\x1b[" not in piped.stdout

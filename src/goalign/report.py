@@ -283,7 +283,7 @@ def _who(report: Report, edits: Sequence[Edit]) -> str:
     plugins = [p for p in report.plugins if p in touched]
     parts = []
     if report.host in touched:
-        parts.append(f"the host {report.host}")
+        parts.append("the host")
     if plugins:
         parts.append(_n(len(plugins), "plugin"))
     return " and ".join(parts) or "no artifact"
@@ -516,8 +516,12 @@ class _Graph:
             "conflict": "fill:#fee,stroke:#c33,stroke-dasharray:4 2",
         }
         out = ["graph LR", *self.lines]
+        # A node takes one class: risky or conflicting wins over moved.
+        flagged = self.classes.get("risky", set()) | self.classes.get("conflict", set())
         for cls, style in styles.items():
-            members = self.classes.get(cls)
+            members = self.classes.get(cls, set())
+            if cls == "moved":
+                members = members - flagged
             if members:
                 out.append(f"  classDef {cls} {style}")
                 out.append(f"  class {','.join(sorted(members, key=_id_order))} {cls}")
