@@ -1,4 +1,9 @@
-"""Running goalign as a real process, isolated from the machine's Go configuration."""
+"""Running goalign as a real process, isolated from the machine's Go configuration.
+
+Every report a ``solve``/``check`` run prints with ``--format json`` is validated
+against docs/report-schema.json on the way out, so each test that asks for one checks
+the schema too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from reportschema import validate_output
 
 
 def goalign_env(tmp: Path, goproxy: str, cache: Path | None = None) -> dict[str, str]:
@@ -30,12 +37,16 @@ def run_goalign(
     cache: Path | None = None,
     timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m goalign args...`` in the environment :func:`goalign_env` gives."""
-    return subprocess.run(
-        [sys.executable, "-m", "goalign", *map(str, args)],
+    """Run ``python -m goalign args...`` in the environment :func:`goalign_env` gives;
+    a JSON report it prints must match the report schema."""
+    argv = [str(a) for a in args]
+    proc = subprocess.run(
+        [sys.executable, "-m", "goalign", *argv],
         capture_output=True,
         text=True,
         env=goalign_env(tmp, goproxy, cache),
         check=False,
         timeout=timeout,
     )
+    validate_output(argv, proc.returncode, proc.stdout)
+    return proc

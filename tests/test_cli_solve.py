@@ -184,7 +184,11 @@ def test_markdown_and_text_formats(gotmp: Path) -> None:
         "check", *solve_args(scenario, scenario.dir, "safe", "--format", "markdown"), tmp=gotmp
     )
     assert md.returncode == 1
-    assert "| plugins/p | require | `example.com/behind/log` | v1.1.0 | v1.2.0 |" in md.stdout
+    assert "#### `plugins/p`\n" in md.stdout
+    assert (
+        "| `example.com/behind/log` | `v1.1.0` | `v1.2.0` | must be v1.2.0 (host has v1.2.0) |"
+        in md.stdout
+    )
     text = goalign("check", *solve_args(scenario, scenario.dir, "safe"), tmp=gotmp)
     assert text.returncode == 1
     assert "--- a/plugins/p/go.mod\n+++ b/plugins/p/go.mod\n" in text.stdout

@@ -34,7 +34,14 @@ from goalign import gosum, gover, modfile, semver
 from goalign.errors import GoalignError, InputError
 from goalign.loading import BuildListLoad, read_go_mod
 from goalign.module import ModuleVersion
-from goalign.mvs import BuildList, summarize
+from goalign.mvs import (
+    BuildList,
+    BuildListError,
+    GoModDirtyError,
+    GraphLoader,
+    LocalGoMod,
+    summarize,
+)
 from goalign.proxy import NotFound, ProxyClient
 from goalign.solver import (
     STRATEGIES,
@@ -50,12 +57,24 @@ from goalign.solver import (
     solve,
 )
 
-__all__ = ["CONFIG_NAME", "Alignment", "Config", "FileChange", "Stats", "align", "load_config"]
+__all__ = [
+    "CONFIG_NAME",
+    "Alignment",
+    "Config",
+    "FileChange",
+    "Progress",
+    "Stats",
+    "align",
+    "load_config",
+]
 
 #: The configuration file read from the working folder when no artifact is named.
 CONFIG_NAME = "goalign.toml"
 
 _T = TypeVar("_T")
+
+#: Told what the alignment is doing, in words, whenever that changes (for a progress line).
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -221,6 +240,9 @@ class Alignment:
 
     ``names`` maps each artifact name (as in the solution) to its folder; ``changes``
     lists only files whose bytes change, host first, then plugins in order.
+    ``before`` maps each artifact name to its build list as its go.mod stands (absent
+    when it cannot be computed), ``after`` to its build list once the plan's edits are
+    made (the same list for an artifact the plan leaves alone).
     """
 
     config: Config
@@ -228,6 +250,8 @@ class Alignment:
     names: Mapping[str, Path]
     changes: tuple[FileChange, ...]
     stats: Stats
+    before: Mapping[str, BuildList] = field(default_factory=dict)
+    after: Mapping[str, BuildList] = field(default_factory=dict)
 
 
 async def _gather(items: Sequence[_T], fetch: Callable[[_T], Awaitable[None]]) -> None:
@@ -368,16 +392,72 @@ def _read_artifact(folder: Path, name: str) -> tuple[Artifact, bytes, bytes | No
     return Artifact(name, f, folder.as_posix()), data, sums
 
 
+async def _original_build_list(
+    art: Artifact, folder: Path, knowledge: Knowledge, client: ProxyClient
+) -> BuildList | None:
+    """Return an artifact's build list as its go.mod stands, from the go.mod files the
+    solve already fetched (asking the client for any it did not); None when Go could
+    not list it either."""
+    try:
+        loader = GraphLoader(art.file)
+    except InputError:
+        return None
+
+    async def fetch(m: ModuleVersion) -> tuple[ModuleVersion, bytes | str]:
+        try:
+            return m, await client.mod(m.path, m.version)
+        except NotFound as error:
+            return m, error.message.removeprefix(f"{m}: ")
+
+    while wanted := loader.wanted():
+        missing = []
+        for source in wanted:
+            if isinstance(source, LocalGoMod):
+                path = folder / source.dir / "go.mod"
+                try:
+                    loader.feed(source, read_go_mod(path), name=str(path))
+                except InputError as error:
+                    loader.fail(source, str(error))
+            elif source in knowledge.gomods:
+                loader.feed(source, knowledge.gomods[source])
+            elif source in knowledge.failed:
+                loader.fail(source, knowledge.failed[source])
+            else:
+                missing.append(source)
+        for m, got in await asyncio.gather(*(fetch(m) for m in missing)):
+            if isinstance(got, bytes):
+                loader.feed(m, got)
+            else:
+                loader.fail(m, got)
+    try:
+        return loader.build_list()
+    except (BuildListError, GoModDirtyError) as error:
+        return error.build_list
+
+
 async def align(
-    config: Config, client: ProxyClient, *, allow_host_upgrade: bool = False
+    config: Config,
+    client: ProxyClient,
+    *,
+    allow_host_upgrade: bool = False,
+    progress: Progress | None = None,
 ) -> Alignment:
     """Return the alignment of ``config``'s plugins with its host, and its file changes.
+
+    ``progress``, when given, is told each phase of the work in words as it starts
+    (loading the host's build list, each round of the solver's questions, go.sum
+    hashes).
 
     :raises InputError: a missing or malformed go.mod (named ``file:line``).
     :raises ResolutionError: the host's own build list cannot be computed.
     :raises ProxyError: the proxy failed (after the client's retries).
     """
     started = time.monotonic()
+
+    def say(what: str) -> None:
+        if progress is not None:
+            progress(what)
+
     folders = [config.host, *config.plugins]
     names = {config.name(folder): folder for folder in folders}
     read = [_read_artifact(folder, name) for name, folder in names.items()]
@@ -391,7 +471,11 @@ async def align(
     for art in (host_art, *plugin_arts):
         facts.prefetch(_roots(art))
     try:
-        host_list = await BuildListLoad(config.host, client).run()
+        say("loading the host's build list")
+        host_list = await BuildListLoad(config.host, client).run(
+            lambda done, known: say(f"loading the host's build list: {done}/{known} go.mod files")
+        )
+        say("reading the plugins' module graphs")
         await facts.settle()
     except BaseException:
         await facts.cancel()
@@ -404,11 +488,16 @@ async def align(
         allow_host_upgrade=allow_host_upgrade,
         pins=dict(config.pins),
     )
+    rounds = 0
     while True:
         result = solve(problem, facts.knowledge)
         if isinstance(result, Solution):
             break
+        rounds += 1
+        asked = len(result.versions) + len(result.gomods) + len(result.dirs)
+        say(f"solving: round {rounds}, fetching {asked} facts")
         await facts.answer(result)
+    say("computing go.sum lines")
 
     plans = [p for p in ((result.host,) if result.host else ()) + result.plans if p.edits]
     known_sums = _known_hashes(sums.values())
@@ -431,6 +520,16 @@ async def align(
         )
         if new_sum != sums[name]:
             changes.append(FileChange(folder / "go.sum", f"{name}/go.sum", sums[name], new_sum))
+    say("listing the build lists before the edits")
+    before: dict[str, BuildList] = {host_art.name: host_list}
+    for art in plugin_arts:
+        original = await _original_build_list(art, names[art.name], facts.knowledge, client)
+        if original is not None:
+            before[art.name] = original
+    after = dict(before)
+    for plan in ((result.host,) if result.host else ()) + result.plans:
+        if plan.edits and plan.build_list is not None:
+            after[plan.artifact] = plan.build_list
     modules = {e.path for bl in [host_list, *new_lists] for e in bl.entries[1:]}
     stats = Stats(
         modules=len(modules),
@@ -438,7 +537,7 @@ async def align(
         cache_hits=client.stats.cache_hits,
         seconds=round(time.monotonic() - started, 3),
     )
-    return Alignment(config, result, names, tuple(changes), stats)
+    return Alignment(config, result, names, tuple(changes), stats, before, after)
 
 
 def _render_go_mod(data: bytes, name: str, plan: Plan, original: modfile.File) -> bytes:

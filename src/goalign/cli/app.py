@@ -106,9 +106,14 @@ def _solve(
     proxy: str | None,
     offline: bool,
     allow_host_upgrade: bool,
+    quiet: bool,
+    verbose: bool,
     bot: BotOptions | None = None,
 ) -> None:
     from goalign.cli.solve import run
+
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet and --verbose exclude each other", param_hint="--quiet")
 
     if fmt not in ("text", "json", "markdown"):
         raise typer.BadParameter(
@@ -129,6 +134,8 @@ def _solve(
             proxy=proxy,
             offline=offline,
             allow_host_upgrade=allow_host_upgrade,
+            quiet=quiet,
+            verbose=verbose,
             bot=bot,
         )
     )
@@ -149,7 +156,25 @@ StrategyOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", metavar="text|json|markdown", help="Output format.")
+    str,
+    typer.Option(
+        "--format",
+        metavar="text|json|markdown",
+        help="Output format: text (a table, the edits and a diff; colour on a terminal"
+        " unless NO_COLOR is set), json (report v1, docs/report-schema.md) or markdown"
+        " (a pull-request body with a Mermaid graph).",
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Text: print only the one-line summary.")
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Text: show every shared module, the versions conflicts tried, request figures.",
+    ),
 ]
 ProxyOpt = Annotated[
     str | None,
@@ -177,6 +202,8 @@ def solve_command(
     proxy: ProxyOpt = None,
     offline: OfflineOpt = False,
     allow_host_upgrade: HostUpgradeOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     branch: Annotated[
         str | None,
         typer.Option(
@@ -208,11 +235,13 @@ def solve_command(
 ) -> None:
     """Find one module version set the host and every plugin can share.
 
-    Prints the plan (a diff of every go.mod and go.sum change); with --write, writes
-    all changed files together atomically; with --write --branch NAME, also commits
-    them on a new branch in each git repository (nothing when already aligned).
-    Exit 0 aligned or written, 1 edits needed, 2 bad input (or a repository goalign
-    cannot commit in), 3 impossible with this strategy, 4 proxy failure.
+    Prints the plan: a one-line summary, a table of the shared modules that move, the
+    edits and a diff of every go.mod and go.sum change; with --write, writes all
+    changed files together atomically; with --write --branch NAME, also commits them
+    on a new branch in each git repository (nothing when already aligned). A progress
+    line goes to stderr while the proxy is read, when stderr is a terminal. Exit 0
+    aligned or written, 1 edits needed, 2 bad input (or a repository goalign cannot
+    commit in), 3 impossible with this strategy, 4 proxy failure.
     """
     bot = None
     if branch is None:
@@ -228,7 +257,20 @@ def solve_command(
         from goalign.bot import BotOptions
 
         bot = BotOptions(branch, commit_message, pr_body.absolute() if pr_body else None)
-    _solve(directory, host, plugin, strategy, write, fmt, proxy, offline, allow_host_upgrade, bot)
+    _solve(
+        directory,
+        host,
+        plugin,
+        strategy,
+        write,
+        fmt,
+        proxy,
+        offline,
+        allow_host_upgrade,
+        quiet,
+        verbose,
+        bot,
+    )
 
 
 @app.command("check")
@@ -241,13 +283,27 @@ def check_command(
     proxy: ProxyOpt = None,
     offline: OfflineOpt = False,
     allow_host_upgrade: HostUpgradeOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check that the host and its plugins are aligned; change nothing (for CI).
 
     The same as `goalign solve` without --write: exit 0 aligned, 1 edits needed,
     2 bad input, 3 impossible, 4 proxy failure.
     """
-    _solve(directory, host, plugin, strategy, False, fmt, proxy, offline, allow_host_upgrade)
+    _solve(
+        directory,
+        host,
+        plugin,
+        strategy,
+        False,
+        fmt,
+        proxy,
+        offline,
+        allow_host_upgrade,
+        quiet,
+        verbose,
+    )
 
 
 @app.command("doctor")
