@@ -138,12 +138,18 @@ class Knowledge:
     ``versions`` maps a module path to its version list (an unknown module has an
     empty list); ``failed`` maps a module version whose go.mod cannot be had to Go's
     reason (``reading URL: 404 Not Found``).
+
+    ``summaries`` is derived, not a fact: each go.mod's parsed summary, kept beside the
+    bytes so that a file is parsed once across every search and every call.
     """
 
     gomods: dict[ModuleVersion, bytes] = field(default_factory=dict)
     dirs: dict[str, bytes] = field(default_factory=dict)
     versions: dict[str, VersionList] = field(default_factory=dict)
     failed: dict[ModuleVersion, str] = field(default_factory=dict)
+    summaries: dict[tuple[GoModSource, bytes], ModSummary | ModuleError] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
@@ -395,14 +401,18 @@ class _Eval:
     loader: GraphLoader | None
     go: str
     error: str = ""
+    # root -> the nodes it alone forces into the graph (see _forced_nodes), memoised
+    forced: dict[ModuleVersion, set[ModuleVersion]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _DeadEnd:
     depth: int
     artifact: str
     module: str
-    demand: Demand | None
+    # (artifact index, its evaluation, version needed, the other side): enough to find
+    # the demand's requirement chain, which is done only for the dead ends reported.
+    trace: tuple[int, _Eval, str, str] | None
     tried: tuple[str, ...]
     explanation: str
 
@@ -441,8 +451,6 @@ class _Search:
         self.needs = Needs()
         self.cache: dict[tuple[int, Assign], _Eval | None] = {}
         self.summaries: dict[tuple[int, GoModSource], ModSummary | None] = {}
-        # Each go.mod read once per solve, keyed like summaries; every load feeds these.
-        self.parsed: dict[tuple[int, GoModSource], ModSummary | ModuleError] = {}
         self.evaluations = 0
         self.exhausted = False
         self.best: tuple[Cost, tuple[tuple[str, str, str], ...], _State] | None = None
@@ -474,11 +482,11 @@ class _Search:
             raise _Missing(str(source))
         return data
 
-    def _parsed(self, base: _Base, source: GoModSource, data: bytes) -> ModSummary | ModuleError:
-        key = (base.index if isinstance(source, LocalGoMod) else -1, source)
-        result = self.parsed.get(key)
+    def _parsed(self, source: GoModSource, data: bytes) -> ModSummary | ModuleError:
+        # read_summary's answer depends only on its arguments.
+        result = self.k.summaries.get((source, data))
         if result is None:
-            result = self.parsed[key] = read_summary(source, data)
+            result = self.k.summaries[(source, data)] = read_summary(source, data)
         return result
 
     def summary(self, base: _Base, loader: GraphLoader, m: ModuleVersion) -> ModSummary | None:
@@ -605,7 +613,7 @@ class _Search:
                 if isinstance(data, ModuleError):
                     loader.fail(source, data.cause)
                 else:
-                    loader.feed_summary(source, self._parsed(base, source, data))
+                    loader.feed_summary(source, self._parsed(source, data))
         if missing:
             raise _Missing(base.art.name)
         bl: BuildList | None
@@ -672,7 +680,10 @@ class _Search:
             self.run(child)
 
     def forced(self, i: int, ev: _Eval, root: ModuleVersion) -> set[ModuleVersion]:
-        return _forced_nodes(self, self.bases[i], ev, root)
+        nodes = ev.forced.get(root)
+        if nodes is None:
+            nodes = ev.forced[root] = _forced_nodes(self, self.bases[i], ev, root)
+        return nodes
 
     def implicated(
         self, i: int, ev: _Eval, path: str, match: ModuleVersion | None, above: str
@@ -695,14 +706,22 @@ class _Search:
         assert ev.loader is not None
         assert ev.bl is not None
         selected = ev.loader.graph.selected(path)
-        demand = None
-        chain = self.chain(i, ev, path, need)
-        if chain is not None:
-            demand = Demand(self.bases[i].art.name, chain, path, chain[-1].version, other)
         text = f"{self.bases[i].art.name} selects {path} {selected}, {other}"
         self.dead.append(
-            _DeadEnd(st.depth, self.bases[i].art.name, path, demand, tuple(tried), text)
+            _DeadEnd(
+                st.depth, self.bases[i].art.name, path, (i, ev, need, other), tuple(tried), text
+            )
         )
+
+    def demand(self, dead: _DeadEnd) -> Demand | None:
+        """Return the requirement chain behind a dead end, if it has one."""
+        if dead.trace is None:
+            return None
+        i, ev, need, other = dead.trace
+        chain = self.chain(i, ev, dead.module, need)
+        if chain is None:
+            return None
+        return Demand(self.bases[i].art.name, chain, dead.module, chain[-1].version, other)
 
     def chain(self, i: int, ev: _Eval, path: str, need: str) -> tuple[ModuleVersion, ...] | None:
         """Return the most informative requirement chain to a node of path above need.
@@ -907,10 +926,13 @@ def _forced_nodes(
         if reqs is None:
             continue
         nodes.update(reqs)
-        summary = search.summary(base, loader, n)
-        if unpruned or summary is None or not summary.pruned:
+        if unpruned or not _is_pruned(search.summary(base, loader, n)):
             work.extend((r, True) for r in reqs if r.version != NONE)
     return nodes
+
+
+def _is_pruned(summary: ModSummary | None) -> bool:
+    return summary is not None and summary.pruned
 
 
 # --- setting up -----------------------------------------------------------------------
@@ -1178,7 +1200,7 @@ def _conflicts(search: _Search) -> list[Conflict]:
     out = []
     for module in sorted(by_module):
         ds = by_module[module]
-        demands = {d.demand for d in ds if d.demand is not None}
+        demands = {d for d in map(search.demand, ds) if d is not None}
         tried = sorted({v for d in ds for v in d.tried})
         out.append(
             Conflict(
