@@ -265,6 +265,21 @@ class ModuleGraph:
         """
         return self._requires.get(m)
 
+    def nodes_of(self, path: str) -> list[ModuleVersion]:
+        """Return the graph's nodes of one module path, in no particular order."""
+        return [n for n in self._requires if n.path == path]
+
+    def reaching(self, targets: Iterable[ModuleVersion]) -> set[ModuleVersion]:
+        """Return every node with a requirement chain of one step or more to a target."""
+        found: set[ModuleVersion] = set()
+        work = list(targets)
+        while work:
+            for up in self._requirers.get(work.pop(), ()):
+                if up not in found:
+                    found.add(up)
+                    work.append(up)
+        return found
+
     def requirers(self, m: ModuleVersion) -> list[ModuleVersion]:
         """Return the nodes whose requirements name m, in ModSort order."""
         return mod_sort(self._requirers.get(m, ()))

@@ -17,7 +17,7 @@ or a shared module away from its target) and branches on the variables that must
 change to remove it. The branching is exhaustive over the allowed versions, so when
 no branch succeeds no answer exists within the rules: a go.mod node reached from a
 root whose version did not change is still in the graph, so *every* root that forces
-an offending node must move (that is the branch point; see :func:`_forced_nodes`).
+an offending node must move (that is the branch point; see :meth:`_Search.implicated`).
 Branch and bound on the preference order (host unchanged, fewest risky moves, fewest
 changed requirements, nearest versions), with a total tie-break on the assignment,
 makes the answer a function of the input alone.
@@ -46,7 +46,6 @@ Assumptions, stated
 from __future__ import annotations
 
 import posixpath
-from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cmp_to_key
@@ -401,8 +400,6 @@ class _Eval:
     loader: GraphLoader | None
     go: str
     error: str = ""
-    # root -> the nodes it alone forces into the graph (see _forced_nodes), memoised
-    forced: dict[ModuleVersion, set[ModuleVersion]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -679,25 +676,30 @@ class _Search:
         for child in branches:
             self.run(child)
 
-    def forced(self, i: int, ev: _Eval, root: ModuleVersion) -> set[ModuleVersion]:
-        nodes = ev.forced.get(root)
-        if nodes is None:
-            nodes = ev.forced[root] = _forced_nodes(self, self.bases[i], ev, root)
-        return nodes
+    def implicated(self, i: int, ev: _Eval, path: str, above: str) -> list[str]:
+        """Return the root paths (other than path) that force a node of path (above a
+        version, if given) into the module graph, in the roots' order.
 
-    def implicated(
-        self, i: int, ev: _Eval, path: str, match: ModuleVersion | None, above: str
-    ) -> list[str]:
-        """Return root paths (other than path) forcing a node of path (above a version)."""
-        assert ev.loader is not None
+        A root forces what the loader's rule reaches from it alone: its requirements,
+        and everything they require in turn when the walk is unpruned or the root's
+        own go.mod is. Every node of the graph is forced by some root, and a root that
+        keeps its version keeps forcing the same nodes; this is what makes the
+        branching complete.
+        """
+        loader = ev.loader
+        assert loader is not None
+        graph = loader.graph
+        targets = {
+            n for n in graph.nodes_of(path) if above == "" or _cmp(path, n.version, above) > 0
+        }
+        reaching = graph.reaching(targets)
         out: list[str] = []
-        for root in ev.loader.roots:
-            if root.path == path or gover.is_toolchain(root.path):
+        for root in loader.roots:
+            if root.path == path or gover.is_toolchain(root.path) or root not in reaching:
                 continue
-            for n in self.forced(i, ev, root):
-                if n.path == path and (above == "" or _cmp(path, n.version, above) > 0):
-                    out.append(root.path)
-                    break
+            whole = not loader.pruned or not _is_pruned(self.summary(self.bases[i], loader, root))
+            if whole or not targets.isdisjoint(graph.required_by(root) or ()):
+                out.append(root.path)
         return out
 
     def dead_end(
@@ -886,49 +888,19 @@ class _Search:
                 if cur != NONE and _cmp(path, cur, need) > 0:
                     self.dead_end(st, i, path, ev, need, other, [cur])
                     return []
-                roots = self.implicated(i, ev, path, None, need)
+                roots = self.implicated(i, ev, path, need)
                 return self.change_roots(
                     st, i, ev, roots, path, f"so that nothing requires {path} above {need}", other
                 )
             if cur != NONE:
                 self.dead_end(st, i, path, ev, need, other, [cur])
                 return []
-            roots = self.implicated(i, ev, path, None, "")
+            roots = self.implicated(i, ev, path, "")
             return self.change_roots(
                 st, i, ev, roots, path, f"so that {path} leaves the build list", other
             )
         except _Missing:
             return []
-
-
-def _forced_nodes(
-    search: _Search, base: _Base, ev: _Eval, root: ModuleVersion
-) -> set[ModuleVersion]:
-    """Return the nodes that root alone puts in the module graph.
-
-    It replays the loader's rule from this one root: a loaded node's requirements are
-    nodes, and they are loaded too when the walk is unpruned or the node's go.mod is
-    unpruned. Every node of the graph is forced by some root, and a root that keeps
-    its version keeps forcing the same nodes; this is what makes the branching complete.
-    """
-    loader = ev.loader
-    assert loader is not None
-    graph = loader.graph
-    nodes = {root}
-    seen: set[tuple[ModuleVersion, bool]] = set()
-    work = deque([(root, not loader.pruned)])
-    while work:
-        n, unpruned = work.popleft()
-        if (n, unpruned) in seen:
-            continue
-        seen.add((n, unpruned))
-        reqs = graph.required_by(n)
-        if reqs is None:
-            continue
-        nodes.update(reqs)
-        if unpruned or not _is_pruned(search.summary(base, loader, n)):
-            work.extend((r, True) for r in reqs if r.version != NONE)
-    return nodes
 
 
 def _is_pruned(summary: ModSummary | None) -> bool:
