@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from goalign import gosum, gover, modfile, semver
+from goalign.buildinfo import BuildInfo
 from goalign.errors import GoalignError, InputError
 from goalign.loading import BuildListLoad, read_go_mod
 from goalign.module import ModuleVersion
@@ -60,7 +61,11 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class Config:
-    """What to align: folders are absolute; ``base`` is the folder names are relative to."""
+    """What to align: folders are absolute; ``base`` is the folder names are relative to.
+
+    ``host_info`` is set when ``host`` is a built host (a binary or a host manifest)
+    rather than a folder: its build info is then the baseline (see goalign.baseline).
+    """
 
     base: Path
     host: Path
@@ -68,6 +73,7 @@ class Config:
     strategy: Strategy = "safe"
     proxy: str | None = None
     pins: Mapping[str, str] = field(default_factory=dict)
+    host_info: BuildInfo | None = None
 
     def name(self, folder: Path) -> str:
         """Return ``folder`` as the report names it: relative to ``base`` when inside."""
@@ -93,7 +99,8 @@ def load_config(
     ``host`` (a folder), ``plugins`` (folders or glob patterns, relative to ``base``),
     ``strategy``, ``proxy`` (a GOPROXY list; ``./folder`` entries are relative to the
     file) and ``pins`` (a table of module path to version). Options
-    given here override the file's values.
+    given here override the file's values. The host may also be a built host program
+    or a host manifest (``goalign manifest``): its build info is then the baseline.
 
     :raises InputError: a missing or malformed file, a bad key (named with the file),
         or a folder without go.mod.
@@ -161,8 +168,16 @@ def load_config(
             raise _config_error(path, f"pins.{module}", "must be a valid version such as v1.2.3")
         pins[module] = version
     folders = [(base / host).resolve(), *((base / p).resolve() for p in plugins)]
+    host_info = None
+    if folders[0].is_file():
+        from goalign.hostfile import read_build_info
+
+        _, host_info = read_build_info(folders[0])
     seen: set[Path] = set()
     for folder in folders:
+        if host_info is not None and folder == folders[0]:
+            seen.add(folder)
+            continue
         if not (folder / "go.mod").is_file():
             raise InputError(f"{folder}: no go.mod in this folder")
         if folder in seen:
@@ -177,6 +192,7 @@ def load_config(
         strategy=strategy,  # type: ignore[arg-type]
         proxy=proxy,
         pins=pins,
+        host_info=host_info,
     )
 
 
@@ -220,7 +236,8 @@ class Alignment:
     """The solver's answer for the configured artifacts, and the file changes it implies.
 
     ``names`` maps each artifact name (as in the solution) to its folder; ``changes``
-    lists only files whose bytes change, host first, then plugins in order.
+    lists only files whose bytes change, host first, then plugins in order. ``notes``
+    are what the user should know about the baseline (a built host's limits).
     """
 
     config: Config
@@ -228,6 +245,7 @@ class Alignment:
     names: Mapping[str, Path]
     changes: tuple[FileChange, ...]
     stats: Stats
+    notes: tuple[str, ...] = ()
 
 
 async def _gather(items: Sequence[_T], fetch: Callable[[_T], Awaitable[None]]) -> None:
@@ -380,18 +398,35 @@ async def align(
     started = time.monotonic()
     folders = [config.host, *config.plugins]
     names = {config.name(folder): folder for folder in folders}
-    read = [_read_artifact(folder, name) for name, folder in names.items()]
+    facts = _Facts(client)
+    built = None
+    if config.host_info is not None:
+        if allow_host_upgrade:
+            raise InputError(
+                f"{config.name(config.host)}: --allow-host-upgrade needs the host's folder: "
+                "a built host cannot be edited"
+            )
+        from goalign.baseline import from_build_info
+
+        built = from_build_info(config.host_info, config.name(config.host))
+        facts.knowledge.dirs.update(built.dirs)
+        read: list[tuple[Artifact, bytes, bytes | None]] = [(built.artifact, b"", None)]
+        read += [_read_artifact(folder, name) for name, folder in list(names.items())[1:]]
+    else:
+        read = [_read_artifact(folder, name) for name, folder in names.items()]
     host_art, *plugin_arts = (a for a, _, _ in read)
     gomods = {a.name: data for a, data, _ in read}
     sums = {a.name: s for a, _, s in read}
 
-    facts = _Facts(client)
     # Every artifact's module graph is fetched while the host's build list loads, so
     # the solver's first rounds find their go.mod files already known.
     for art in (host_art, *plugin_arts):
         facts.prefetch(_roots(art))
     try:
-        host_list = await BuildListLoad(config.host, client).run()
+        if built is not None:
+            host_list = built.build_list
+        else:
+            host_list = await BuildListLoad(config.host, client).run()
         await facts.settle()
     except BaseException:
         await facts.cancel()
@@ -413,6 +448,11 @@ async def align(
     plans = [p for p in ((result.host,) if result.host else ()) + result.plans if p.edits]
     known_sums = _known_hashes(sums.values())
     host_zip_paths = _zip_paths(sums[host_art.name])
+    if built is not None:
+        # A built host links exactly its listed modules, and records their zip sums.
+        host_zip_paths = {e.path for e in host_list.entries[1:]}
+        for key, h1 in built.sums.items():
+            known_sums.setdefault(key, h1)
     changes: list[FileChange] = []
     new_lists: list[BuildList] = []
     for plan in plans:
@@ -438,7 +478,8 @@ async def align(
         cache_hits=client.stats.cache_hits,
         seconds=round(time.monotonic() - started, 3),
     )
-    return Alignment(config, result, names, tuple(changes), stats)
+    notes = built.notes if built is not None else ()
+    return Alignment(config, result, names, tuple(changes), stats, notes)
 
 
 def _render_go_mod(data: bytes, name: str, plan: Plan, original: modfile.File) -> bytes:

@@ -46,6 +46,8 @@ def run(
             return await align(config, client, allow_host_upgrade=allow_host_upgrade)
 
     result = asyncio.run(go())
+    for note in result.notes:
+        print(f"goalign: note: {note}", file=sys.stderr)
     solution = result.solution
     status: report.Status
     if not solution.ok:
