@@ -26,6 +26,9 @@ CORE = sorted(
             "solver.py",
             "buildinfo.py",
             "doctor.py",
+            "baseline.py",
+            "manifest.py",
+            "treedoctor.py",
         )
     ]
     + list((SRC / "modfile").glob("*.py"))

@@ -32,7 +32,7 @@ from typing import TypeVar
 
 from goalign import gosum, gover, modfile, semver
 from goalign.buildinfo import BuildInfo
-from goalign.errors import GoalignError, InputError
+from goalign.errors import GoalignError, InputError, ResolutionError
 from goalign.loading import BuildListLoad, read_go_mod
 from goalign.module import ModuleVersion
 from goalign.mvs import BuildList, summarize
@@ -415,6 +415,8 @@ async def align(
     else:
         read = [_read_artifact(folder, name) for name, folder in names.items()]
     host_art, *plugin_arts = (a for a, _, _ in read)
+    if built is not None:
+        _check_host_folders(built.artifact, plugin_arts)
     gomods = {a.name: data for a, data, _ in read}
     sums = {a.name: s for a, _, s in read}
 
@@ -480,6 +482,29 @@ async def align(
     )
     notes = built.notes if built is not None else ()
     return Alignment(config, result, names, tuple(changes), stats, notes)
+
+
+def _check_host_folders(host: Artifact, plugins: Sequence[Artifact]) -> None:
+    """Refuse a built host's relative folder replacement that a plugin cannot follow.
+
+    The binary records the folder as the host's go.mod wrote it, relative to a source
+    tree it does not locate; carried as written, it must name a module folder from
+    each plugin that requires the module too.
+    """
+    for r in host.file.replace:
+        if r.new.version or r.new.path.startswith("/"):
+            continue
+        for art in plugins:
+            if not any(q.mod.path == r.old.path for q in art.file.require):
+                continue
+            if not (Path(art.dir) / r.new.path / "go.mod").is_file():
+                raise ResolutionError(
+                    f"{host.name} links {r.old.path} from the folder {r.new.path}, relative "
+                    f"to the host's source; {art.name} requires {r.old.path} and has no "
+                    "module at that place, so it cannot build the same code",
+                    hint="solve against the host's module folder (--host DIR), which "
+                    "locates the folder",
+                )
 
 
 def _render_go_mod(data: bytes, name: str, plan: Plan, original: modfile.File) -> bytes:
