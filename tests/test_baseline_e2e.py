@@ -78,7 +78,8 @@ def test_binary_host_gives_the_folder_hosts_plan(
     d = GOMODS / name
     code_dir, from_dir, _ = solve(d, "host", tmp_path)
     code_bin, from_bin, err = solve(d, hosts[name], tmp_path)
-    assert "note: host" in err and "module(s) linked into it" in err
+    assert "note: host" in err
+    assert "module(s) linked into it" in err
     go = go_of(hosts[name], tmp_path)
     plugins = [a for a in artifacts(d) if a != "host"]
     # The one difference: the binary fixes the toolchain, so each plugin gets its line.
