@@ -19,8 +19,8 @@ host's go.mod, see goalign.baseline). Each cause is a
 - ``module-directory`` (fail): a module is replaced by a local folder in one
   artifact and required by another that takes it from elsewhere (the module cache
   or another folder): the compiled packages' file paths differ. The same folder on
-  both sides is fine. A built host's folder is as its go.mod wrote it, relative to
-  a source tree goalign cannot see: a warning.
+  both sides is fine. When the host is built and both sides use folders, it is a
+  warning: the binary records its folder relative to a source tree goalign cannot see.
 - ``module-path`` (fail): a plugin's module path is the host's or an earlier
   plugin's: ``plugin already loaded``, or packages that collide with the host's.
 
