@@ -113,7 +113,8 @@ def test_cli_host_kind_and_bad_files(tmp_path: Path) -> None:
     junk.write_text("hello\n")
     proc = run_goalign("manifest", junk, tmp=tmp_path)
     assert proc.returncode == 2
-    assert "not a module folder, a Go binary (ELF or Mach-O) or a goalign manifest" in proc.stderr
+    want = "junk.txt: not a Go binary or plugin (ELF or Mach-O), a goalign manifest (JSON)"
+    assert want in proc.stderr
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "nope"}')
     proc = run_goalign("solve", "--host", bad, "--plugin", tmp_path, tmp=tmp_path)

@@ -40,7 +40,8 @@ def kind_of(path: Path) -> Kind:
     if head.lstrip()[:1] == b"{":
         return "manifest"
     raise InputError(
-        f"{path}: not a module folder, a Go binary (ELF or Mach-O) or a goalign manifest (JSON)"
+        f"{path}: not a Go binary or plugin (ELF or Mach-O), a goalign manifest (JSON) "
+        "or a module folder"
     )
 
 
