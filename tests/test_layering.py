@@ -28,6 +28,9 @@ CORE = sorted(
             "doctor.py",
             "explain.py",
             "graphfmt.py",
+            "baseline.py",
+            "manifest.py",
+            "treedoctor.py",
         )
     ]
     + list((SRC / "modfile").glob("*.py"))

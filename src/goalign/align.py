@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from goalign import gosum, gover, modfile, semver
-from goalign.errors import GoalignError, InputError
+from goalign.buildinfo import BuildInfo
+from goalign.errors import GoalignError, InputError, ResolutionError
 from goalign.loading import BuildListLoad, read_go_mod
 from goalign.module import ModuleVersion
 from goalign.mvs import (
@@ -79,7 +80,11 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Config:
-    """What to align: folders are absolute; ``base`` is the folder names are relative to."""
+    """What to align: folders are absolute; ``base`` is the folder names are relative to.
+
+    ``host_info`` is set when ``host`` is a built host (a binary or a host manifest)
+    rather than a folder: its build info is then the baseline (see goalign.baseline).
+    """
 
     base: Path
     host: Path
@@ -87,6 +92,7 @@ class Config:
     strategy: Strategy = "safe"
     proxy: str | None = None
     pins: Mapping[str, str] = field(default_factory=dict)
+    host_info: BuildInfo | None = None
 
     def name(self, folder: Path) -> str:
         """Return ``folder`` as the report names it: relative to ``base`` when inside."""
@@ -112,7 +118,8 @@ def load_config(
     ``host`` (a folder), ``plugins`` (folders or glob patterns, relative to ``base``),
     ``strategy``, ``proxy`` (a GOPROXY list; ``./folder`` entries are relative to the
     file) and ``pins`` (a table of module path to version). Options
-    given here override the file's values.
+    given here override the file's values. The host may also be a built host program
+    or a host manifest (``goalign manifest``): its build info is then the baseline.
 
     :raises InputError: a missing or malformed file, a bad key (named with the file),
         or a folder without go.mod.
@@ -180,8 +187,16 @@ def load_config(
             raise _config_error(path, f"pins.{module}", "must be a valid version such as v1.2.3")
         pins[module] = version
     folders = [(base / host).resolve(), *((base / p).resolve() for p in plugins)]
+    host_info = None
+    if folders[0].is_file():
+        from goalign.hostfile import read_build_info
+
+        _, host_info = read_build_info(folders[0])
     seen: set[Path] = set()
     for folder in folders:
+        if host_info is not None and folder == folders[0]:
+            seen.add(folder)
+            continue
         if not (folder / "go.mod").is_file():
             raise InputError(f"{folder}: no go.mod in this folder")
         if folder in seen:
@@ -196,6 +211,7 @@ def load_config(
         strategy=strategy,  # type: ignore[arg-type]
         proxy=proxy,
         pins=pins,
+        host_info=host_info,
     )
 
 
@@ -243,6 +259,7 @@ class Alignment:
     ``before`` maps each artifact name to its build list as its go.mod stands (absent
     when it cannot be computed), ``after`` to its build list once the plan's edits are
     made (the same list for an artifact the plan leaves alone).
+    ``notes`` are what the user should know about the baseline (a built host's limits).
     """
 
     config: Config
@@ -252,6 +269,7 @@ class Alignment:
     stats: Stats
     before: Mapping[str, BuildList] = field(default_factory=dict)
     after: Mapping[str, BuildList] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 async def _gather(items: Sequence[_T], fetch: Callable[[_T], Awaitable[None]]) -> None:
@@ -460,21 +478,42 @@ async def align(
 
     folders = [config.host, *config.plugins]
     names = {config.name(folder): folder for folder in folders}
-    read = [_read_artifact(folder, name) for name, folder in names.items()]
+    facts = _Facts(client)
+    built = None
+    if config.host_info is not None:
+        if allow_host_upgrade:
+            raise InputError(
+                f"{config.name(config.host)}: --allow-host-upgrade needs the host's folder: "
+                "a built host cannot be edited"
+            )
+        from goalign.baseline import from_build_info
+
+        built = from_build_info(config.host_info, config.name(config.host))
+        facts.knowledge.dirs.update(built.dirs)
+        read: list[tuple[Artifact, bytes, bytes | None]] = [(built.artifact, b"", None)]
+        read += [_read_artifact(folder, name) for name, folder in list(names.items())[1:]]
+    else:
+        read = [_read_artifact(folder, name) for name, folder in names.items()]
     host_art, *plugin_arts = (a for a, _, _ in read)
+    if built is not None:
+        _check_host_folders(built.artifact, plugin_arts)
     gomods = {a.name: data for a, data, _ in read}
     sums = {a.name: s for a, _, s in read}
 
-    facts = _Facts(client)
     # Every artifact's module graph is fetched while the host's build list loads, so
     # the solver's first rounds find their go.mod files already known.
     for art in (host_art, *plugin_arts):
         facts.prefetch(_roots(art))
     try:
-        say("loading the host's build list")
-        host_list = await BuildListLoad(config.host, client).run(
-            lambda done, known: say(f"loading the host's build list: {done}/{known} go.mod files")
-        )
+        if built is not None:
+            host_list = built.build_list
+        else:
+            say("loading the host's build list")
+            host_list = await BuildListLoad(config.host, client).run(
+                lambda done, known: say(
+                    f"loading the host's build list: {done}/{known} go.mod files"
+                )
+            )
         say("reading the plugins' module graphs")
         await facts.settle()
     except BaseException:
@@ -502,6 +541,11 @@ async def align(
     plans = [p for p in ((result.host,) if result.host else ()) + result.plans if p.edits]
     known_sums = _known_hashes(sums.values())
     host_zip_paths = _zip_paths(sums[host_art.name])
+    if built is not None:
+        # A built host links exactly its listed modules, and records their zip sums.
+        host_zip_paths = {e.path for e in host_list.entries[1:]}
+        for key, h1 in built.sums.items():
+            known_sums.setdefault(key, h1)
     changes: list[FileChange] = []
     new_lists: list[BuildList] = []
     for plan in plans:
@@ -537,7 +581,31 @@ async def align(
         cache_hits=client.stats.cache_hits,
         seconds=round(time.monotonic() - started, 3),
     )
-    return Alignment(config, result, names, tuple(changes), stats, before, after)
+    notes = built.notes if built is not None else ()
+    return Alignment(config, result, names, tuple(changes), stats, before, after, notes)
+
+
+def _check_host_folders(host: Artifact, plugins: Sequence[Artifact]) -> None:
+    """Refuse a built host's relative folder replacement that a plugin cannot follow.
+
+    The binary records the folder as the host's go.mod wrote it, relative to a source
+    tree it does not locate; carried as written, it must name a module folder from
+    each plugin that requires the module too.
+    """
+    for r in host.file.replace:
+        if r.new.version or r.new.path.startswith("/"):
+            continue
+        for art in plugins:
+            if not any(q.mod.path == r.old.path for q in art.file.require):
+                continue
+            if not (Path(art.dir) / r.new.path / "go.mod").is_file():
+                raise ResolutionError(
+                    f"{host.name} links {r.old.path} from the folder {r.new.path}, relative "
+                    f"to the host's source; {art.name} requires {r.old.path} and has no "
+                    "module at that place, so it cannot build the same code",
+                    hint="solve against the host's module folder (--host DIR), which "
+                    "locates the folder",
+                )
 
 
 def _render_go_mod(data: bytes, name: str, plan: Plan, original: modfile.File) -> bytes:

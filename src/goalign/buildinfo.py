@@ -33,6 +33,7 @@ from goalign.errors import BuildInfoError
 from goalign.strconv import decode, quote, unquote
 
 __all__ = [
+    "MACHO_MAGICS",
     "BuildInfo",
     "BuildSetting",
     "Module",
@@ -386,6 +387,8 @@ _MACHO_MAGICS = {
     b"\xfe\xed\xfa\xcf": (">", 64),
     b"\xcf\xfa\xed\xfe": ("<", 64),
 }
+#: The first four bytes of a Mach-O file (either byte order, 32 or 64 bits).
+MACHO_MAGICS = frozenset(_MACHO_MAGICS)
 
 
 def _macho(data: bytes) -> _Exe:

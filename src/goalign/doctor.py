@@ -96,7 +96,9 @@ class Finding:
     """One reason a plugin will not load (``fail``) or might not (``warn``).
 
     ``kind`` is one of ``go-version``, ``cgo``, ``setting``, ``gcflags``, ``tags``,
-    ``module-version``, ``module-sum``, ``module-directory``, ``plugin-path``.
+    ``module-version``, ``module-sum``, ``module-directory``, ``plugin-path`` and, for
+    module folders (goalign.treedoctor), ``go-line``, ``toolchain``, ``vendor``,
+    ``module-path``.
     ``subject`` is the setting or module path; ``against`` names the host or the
     plugin compared with; the two values are what each side has.
     """
@@ -131,11 +133,16 @@ class PluginVerdict:
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """The prediction for a host and its plugins, in the order the host opens them."""
+    """The prediction for a host and its plugins, in the order the host opens them.
+
+    ``inputs`` says what was read: ``built`` files (build info) or ``source`` folders
+    (goalign.treedoctor); ``build_command`` is "" when the host is a folder.
+    """
 
     host: Artifact
     plugins: tuple[PluginVerdict, ...]
     build_command: str
+    inputs: Literal["built", "source"] = "built"
 
     @property
     def will_load(self) -> bool:
@@ -557,6 +564,7 @@ def to_dict(d: Diagnosis) -> dict[str, Any]:
             for v in d.plugins
         ],
         "build_command": d.build_command,
+        "inputs": d.inputs,
     }
 
 
@@ -582,7 +590,7 @@ def to_text(d: Diagnosis) -> str:
             lines.append(f"  {f.severity.upper()}  {f.message}")
             lines.append(f"        fix: {f.fix}")
     lines.append(f"{_summary(d)}")
-    if not d.will_load:
+    if not d.will_load and d.build_command:
         lines.append(f"a plugin build that matches the host: {d.build_command}")
     return "\n".join(lines) + "\n"
 
@@ -608,5 +616,6 @@ def to_markdown(d: Diagnosis) -> str:
             continue
         out += ["", f"#### `{v.plugin.name}`", "", "| | cause | fix |", "|---|---|---|"]
         out += [f"| {f.severity} | {_md(f.message)} | {_md(f.fix)} |" for f in v.findings]
-    out += ["", "Build command that matches the host:", "", "```sh", d.build_command, "```"]
+    if d.build_command:
+        out += ["", "Build command that matches the host:", "", "```sh", d.build_command, "```"]
     return "\n".join(out) + "\n"

@@ -143,7 +143,13 @@ def _solve(
 
 DirOpt = Annotated[Path, typer.Option("-C", help=_DIR_HELP, metavar="DIR")]
 HostOpt = Annotated[
-    Path | None, typer.Option("--host", metavar="DIR", help="The host's module folder.")
+    Path | None,
+    typer.Option(
+        "--host",
+        metavar="DIR|BINARY|MANIFEST",
+        help="The host: its module folder, its built program (the modules linked into "
+        "it are the fixed versions) or a host manifest from `goalign manifest`.",
+    ),
 ]
 PluginOpt = Annotated[
     list[Path] | None,
@@ -238,10 +244,12 @@ def solve_command(
     Prints the plan: a one-line summary, a table of the shared modules that move, the
     edits and a diff of every go.mod and go.sum change; with --write, writes all
     changed files together atomically; with --write --branch NAME, also commits them
-    on a new branch in each git repository (nothing when already aligned). A progress
-    line goes to stderr while the proxy is read, when stderr is a terminal. Exit 0
-    aligned or written, 1 edits needed, 2 bad input (or a repository goalign cannot
-    commit in), 3 impossible with this strategy, 4 proxy failure.
+    on a new branch in each git repository (nothing when already aligned). With a
+    built host (or its manifest) as --host, the modules linked into it are the fixed
+    versions and plugins get its Go as their toolchain line. A progress line goes to
+    stderr while the proxy is read, when stderr is a terminal. Exit 0 aligned or
+    written, 1 edits needed, 2 bad input (or a repository goalign cannot commit in),
+    3 impossible with this strategy, 4 proxy failure.
     """
     bot = None
     if branch is None:
@@ -309,14 +317,20 @@ def check_command(
 @app.command("doctor")
 def doctor_command(
     host: Annotated[
-        Path | None, typer.Option("--host", metavar="FILE", help="The built host program.")
+        Path | None,
+        typer.Option(
+            "--host",
+            metavar="FILE|MANIFEST|DIR",
+            help="The built host program or its manifest; a module folder with plugin folders.",
+        ),
     ] = None,
     plugin: Annotated[
         list[Path] | None,
         typer.Option(
             "--plugin",
-            metavar="FILE",
-            help="A built plugin (.so), repeatable, in the order the host opens them.",
+            metavar="FILE|DIR",
+            help="A built plugin (.so), or a plugin's module folder; repeatable, in the "
+            "order the host opens them.",
         ),
     ] = None,
     fmt: FormatOpt = "text",
@@ -335,6 +349,10 @@ def doctor_command(
     GOAMD64, ...), modules linked by both at different versions or code, folder
     replacements, plugin paths that collide. Exit 0 will load, 1 will not load,
     2 bad input.
+
+    With plugin folders it checks the sources instead (the host a folder, a binary or
+    a manifest): plugin go lines newer than the host's Go, toolchain lines, vendor
+    folders and -mod=vendor, local folder replacements, colliding module paths.
     """
     from goalign.cli.doctor import run
 
@@ -444,6 +462,21 @@ def graph_command(
             offline=offline,
         )
     )
+
+
+@app.command("manifest")
+def manifest_command(
+    path: Annotated[Path, typer.Argument(help="The built host program (ELF or Mach-O).")],
+) -> None:
+    """Print a built host's build info as a host manifest (JSON, goalign.manifest/v1).
+
+    Publish it beside the host so plugin authors can run `goalign solve --host
+    host-manifest.json --plugin DIR` (or check, doctor) without the host's source or
+    binary. Exit 0, or 2 for a file that is not a Go program.
+    """
+    from goalign.cli.manifest import run
+
+    raise typer.Exit(run(path))
 
 
 def exit_code(error: GoalignError) -> ExitCode:

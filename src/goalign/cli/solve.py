@@ -92,6 +92,8 @@ def build_report(
             )
 
     result = asyncio.run(go())
+    for note in result.notes:
+        print(f"goalign: note: {note}", file=sys.stderr)
     solution = result.solution
     status: report.Status
     if not solution.ok:
