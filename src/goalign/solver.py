@@ -1403,6 +1403,15 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
     """
     bases, go_conflicts, _ = _bases(problem)
     plugins = tuple(b.art for b in bases[1:])
+    # The version lists of modules the plugins require and a frozen host does not fix
+    # are asked for before any search: most searches want them first, and one round
+    # trip for all of them beats one per search (a list nobody uses costs a request).
+    listed = {r.mod.path for a in plugins for r in a.file.require}
+    if bases[0].frozen:
+        listed -= {e.path for e in problem.host_build_list.entries}
+    unknown = frozenset(p for p in listed if p not in knowledge.versions)
+    if unknown:
+        return Needs(versions=unknown)
     apart = bases[0].frozen and len(plugins) > 1
     groups: list[tuple[Artifact, ...]] = [(a,) for a in plugins] if apart else [plugins]
     while True:

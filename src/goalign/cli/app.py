@@ -93,6 +93,13 @@ def list_command(
     raise typer.Exit(run(directory, proxy=proxy, offline=offline))
 
 
+def _one_of(value: str, choices: tuple[str, ...], option: str) -> None:
+    """Refuse an option value outside choices (a usage error, exit 2)."""
+    if value not in choices:
+        allowed = ", ".join(choices[:-1]) + f" or {choices[-1]}"
+        raise typer.BadParameter(f"must be {allowed}, not {value!r}", param_hint=option)
+
+
 _DIR_HELP = "Working folder: goalign.toml and relative --host/--plugin paths are read here."
 
 
@@ -115,14 +122,9 @@ def _solve(
     if quiet and verbose:
         raise typer.BadParameter("--quiet and --verbose exclude each other", param_hint="--quiet")
 
-    if fmt not in ("text", "json", "markdown"):
-        raise typer.BadParameter(
-            f"must be text, json or markdown, not {fmt!r}", param_hint="--format"
-        )
-    if strategy is not None and strategy not in ("safe", "downgrade", "force"):
-        raise typer.BadParameter(
-            f"must be safe, downgrade or force, not {strategy!r}", param_hint="--strategy"
-        )
+    _one_of(fmt, ("text", "json", "markdown"), "--format")
+    if strategy is not None:
+        _one_of(strategy, ("safe", "downgrade", "force"), "--strategy")
     raise typer.Exit(
         run(
             directory,
@@ -356,10 +358,7 @@ def doctor_command(
     """
     from goalign.cli.doctor import run
 
-    if fmt not in ("text", "json", "markdown"):
-        raise typer.BadParameter(
-            f"must be text, json or markdown, not {fmt!r}", param_hint="--format"
-        )
+    _one_of(fmt, ("text", "json", "markdown"), "--format")
     if host is None:
         raise typer.BadParameter("the host's built file is required", param_hint="--host")
     raise typer.Exit(
@@ -401,8 +400,7 @@ def explain_command(
     """
     from goalign.cli.explain import run
 
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter(f"must be text or json, not {fmt!r}", param_hint="--format")
+    _one_of(fmt, ("text", "json"), "--format")
     raise typer.Exit(
         run(
             modules,
@@ -447,16 +445,13 @@ def graph_command(
     """
     from goalign.cli.graph import FORMATS, run
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(
-            f"must be one of {', '.join(FORMATS)}, not {fmt!r}", param_hint="--format"
-        )
+    _one_of(fmt, FORMATS, "--format")
     raise typer.Exit(
         run(
             directory,
             host=host,
             plugins=plugin or [],
-            fmt=fmt,
+            fmt=fmt,  # type: ignore[arg-type]
             artifact=artifact,
             proxy=proxy,
             offline=offline,
