@@ -270,6 +270,18 @@ UNLINKED = _same(
     Fix({"plugins/p": (_req(f"{_U}/extra", "v1.1.0"),)}, {"plugins/p": {f"{_U}/extra": "v1.1.0"}}),
 )
 
+# pinned: aligned as committed; the [pins] tests in test_options_e2e move cache.
+_PN = "example.com/pinned"
+PINNED = _same(
+    "pinned",
+    ("a", "b"),
+    {},
+    Fix(
+        {},
+        {"plugins/a": {f"{_PN}/cache": "v1.1.0"}, "plugins/b": {f"{_PN}/cache": "v1.1.0"}},
+    ),
+)
+
 # go-newer
 GO_NEWER = _same(
     "go-newer",
@@ -333,6 +345,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     THREE_PLUGINS,
     ALIGNED,
     UNLINKED,
+    PINNED,
     GO_NEWER,
     MALFORMED,
     DEMO,

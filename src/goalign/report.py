@@ -124,6 +124,12 @@ def _conflict(c: Conflict) -> dict[str, Any]:
     }
 
 
+def _host_first(host: str, edits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return edits with the host's (go.mod, then go.sum) before every plugin's, the
+    rest in their order: a host upgrade is reported apart from the plugin edits."""
+    return [e for e in edits if e["artifact"] == host] + [e for e in edits if e["artifact"] != host]
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     """Return the report v1 object (see docs/report-schema.md)."""
     s = report.solution
@@ -136,21 +142,24 @@ def to_dict(report: Report) -> dict[str, Any]:
         "shared": [
             {"module": m.path, "versions": dict(m.versions), "target": m.target} for m in s.shared
         ],
-        "edits": [_edit(e) for e in s.edits]
-        + [
-            {
-                "artifact": c.name.rsplit("/", 1)[0],
-                "file": c.name,
-                "op": "sum",
-                "module": "",
-                "from": "",
-                "to": "",
-                "risk": "safe",
-                "reason": "go.sum lines for the new build list",
-            }
-            for c in report.changes
-            if c.name.endswith("/go.sum")
-        ],
+        "edits": _host_first(
+            report.host,
+            [_edit(e) for e in s.edits]
+            + [
+                {
+                    "artifact": c.name.rsplit("/", 1)[0],
+                    "file": c.name,
+                    "op": "sum",
+                    "module": "",
+                    "from": "",
+                    "to": "",
+                    "risk": "safe",
+                    "reason": "go.sum lines for the new build list",
+                }
+                for c in report.changes
+                if c.name.endswith("/go.sum")
+            ],
+        ),
         "conflicts": [_conflict(c) for c in s.conflicts],
         "violations": [
             {
