@@ -22,6 +22,7 @@ CORE = sorted(
             "gover.py",
             "module.py",
             "gosum.py",
+            "goimports.py",
             "mvs.py",
             "solver.py",
             "buildinfo.py",

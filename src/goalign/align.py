@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import io
 import os
 import re
 import time
 import tomllib
+import zipfile
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from goalign import gosum, gover, modfile, semver
+from goalign import goimports, gosum, gover, modfile, semver
 from goalign.buildinfo import BuildInfo
 from goalign.errors import GoalignError, InputError, ResolutionError
 from goalign.loading import BuildListLoad, read_go_mod
@@ -540,10 +542,7 @@ async def align(
 
     plans = [p for p in ((result.host,) if result.host else ()) + result.plans if p.edits]
     known_sums = _known_hashes(sums.values())
-    host_zip_paths = _zip_paths(sums[host_art.name])
     if built is not None:
-        # A built host links exactly its listed modules, and records their zip sums.
-        host_zip_paths = {e.path for e in host_list.entries[1:]}
         for key, h1 in built.sums.items():
             known_sums.setdefault(key, h1)
     changes: list[FileChange] = []
@@ -558,9 +557,9 @@ async def align(
         if plan.build_list is None:
             continue
         new_lists.append(plan.build_list)
-        zip_paths = _zip_paths(sums[name]) | host_zip_paths
+        go = plan.go or (art.file.go.version if art.file.go else "")
         new_sum = await _render_go_sum(
-            plan, zip_paths, known_sums, facts.knowledge, client, f"{name}/go.sum"
+            plan, folder, go, known_sums, facts.knowledge, client, f"{name}/go.sum"
         )
         if new_sum != sums[name]:
             changes.append(FileChange(folder / "go.sum", f"{name}/go.sum", sums[name], new_sum))
@@ -643,12 +642,6 @@ def _known_hashes(files: Iterable[bytes | None]) -> dict[tuple[str, str], str]:
     return out
 
 
-def _zip_paths(data: bytes | None) -> set[str]:
-    if data is None:
-        return set()
-    return {p for p, v, _ in gosum.parse(data, lax=True).entries() if not v.endswith("/go.mod")}
-
-
 def _replacement(replaces: Sequence[ReplaceSpec], m: ModuleVersion) -> ModuleVersion | None:
     for spec in replaces:
         if spec.old_path == m.path and spec.old_version == m.version:
@@ -659,15 +652,165 @@ def _replacement(replaces: Sequence[ReplaceSpec], m: ModuleVersion) -> ModuleVer
     return None
 
 
+_SKIPPED_DIR = re.compile(r"(^|/)(testdata|[_.][^/]*)(/|$)")
+
+
+def _module_files(root: Path) -> list[tuple[str, bytes]]:
+    """Return the ``.go`` files of the module in folder ``root`` (nested modules,
+    ``testdata``, ``vendor`` and ``_*``/``.*`` folders left out), named relative to it."""
+    out: list[tuple[str, bytes]] = []
+    for here, dirs, files in os.walk(root):
+        rel = Path(here).relative_to(root).as_posix()
+        rel = "" if rel == "." else rel
+        keep = []
+        for d in sorted(dirs):
+            sub = f"{rel}/{d}" if rel else d
+            if _SKIPPED_DIR.search(sub) or (not rel and d == "vendor"):
+                continue
+            if (Path(here) / d / "go.mod").exists():
+                continue
+            keep.append(d)
+        dirs[:] = keep
+        for f in sorted(files):
+            if f.endswith(".go"):
+                out.append((f"{rel}/{f}" if rel else f, (Path(here) / f).read_bytes()))
+    return out
+
+
+def _zip_files(data: bytes, m: ModuleVersion) -> list[tuple[str, bytes]]:
+    """Return the ``.go`` files of module zip ``data`` of ``m``, named relative to its root."""
+    prefix = f"{m.path}@{m.version}/"
+    out: list[tuple[str, bytes]] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if not name.startswith(prefix) or not name.endswith(".go") or info.is_dir():
+                    continue
+                rel = name[len(prefix) :]
+                if _SKIPPED_DIR.search(rel.rpartition("/")[0]):
+                    continue
+                out.append((rel, archive.read(info)))
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InputError(f"{m}: module zip: {error}") from error
+    return out
+
+
+def _prefixes(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+async def _package_sums(
+    plan: Plan, folder: Path, go: str, client: ProxyClient
+) -> tuple[set[ModuleVersion], set[ModuleVersion]]:
+    """Return the modules whose zip sums, and those whose go.mod sums, ``go mod tidy``
+    keeps for the packages of ``plan``'s main module (keepSums in
+    cmd/go/internal/modload/init.go).
+
+    The packages are those of the main module, everything they and their tests
+    import, and everything the tests of those import (tidy loads tests of every
+    package in "all"), read with every build tag but ``ignore``. A loaded package
+    keeps the zip sums of every module whose path is a prefix of its import path:
+    only root modules when the graph is pruned (go >= 1.17) and the package comes
+    from a root, every selected module otherwise.
+    """
+    bl = plan.build_list
+    assert bl is not None
+    main = bl.main.path
+    selected = {e.path: e for e in bl.entries[1:]}
+    roots = {r.path: r.version for r in plan.requires}
+    pruned = gover.compare(go or "1.16", "1.17") >= 0
+    pkg_go_mods = gover.compare(go or "1.16", "1.21") >= 0
+    tables: dict[str, dict[str, goimports.Package]] = {
+        main: goimports.packages(_module_files(folder))
+    }
+
+    async def load(path: str) -> None:
+        entry = selected[path]
+        target = entry.replacement or entry.module
+        if entry.replacement is not None and not entry.replacement.version:
+            where = Path(entry.replacement.path)
+            files = _module_files(where if where.is_absolute() else folder / where)
+        else:
+            files = _zip_files(await client.zip(target.path, target.version), target)
+        tables[path] = goimports.packages(files)
+
+    def candidates(pkg: str) -> list[str]:
+        return [p for p in _prefixes(pkg) if p == main or p in selected]
+
+    providers: dict[str, str | None] = {}
+
+    async def resolve(pkgs: Iterable[str]) -> None:
+        wanted = {p for pkg in pkgs for p in candidates(pkg) if p not in tables}
+        await asyncio.gather(*(load(p) for p in sorted(wanted)))
+        for pkg in pkgs:
+            found = [p for p in candidates(pkg) if pkg[len(p) :].lstrip("/") in tables[p]]
+            providers[pkg] = found[0] if found else None
+
+    def package(pkg: str) -> goimports.Package | None:
+        mod = providers.get(pkg)
+        if mod is None:
+            return None
+        return tables[mod].get(pkg[len(mod) :].lstrip("/"))
+
+    def wanted(path: str) -> bool:
+        return path != "C" and not goimports.is_standard(path)
+
+    async def close(start: set[str], in_all: bool) -> set[str]:
+        done: set[str] = set()
+        todo = {p for p in start if wanted(p)}
+        while todo:
+            await resolve(sorted(todo - providers.keys()))
+            done |= todo
+            nxt: set[str] = set()
+            for pkg in todo:
+                found = package(pkg)
+                if found is None:
+                    continue
+                nxt |= found.imports
+                if in_all and providers[pkg] == main:
+                    nxt |= found.test_imports
+            todo = {p for p in nxt if wanted(p)} - done
+        return done
+
+    main_pkgs = {f"{main}/{d}" if d else main for d in tables[main]}
+    all_pkgs = await close(main_pkgs, True)
+    tests = {p for pkg in all_pkgs if (found := package(pkg)) for p in found.test_imports}
+    loaded = all_pkgs | await close(tests - all_pkgs, False)
+
+    def recorded(path: str, version: str) -> ModuleVersion | None:
+        m = ModuleVersion(path, version)
+        return gosum.recorded_version(m, _replacement(plan.replaces, m))
+
+    zips: set[ModuleVersion | None] = set()
+    mods: set[ModuleVersion | None] = set()
+    for pkg in loaded:
+        mod = providers.get(pkg)
+        from_root = mod == main or (mod is not None and roots.get(mod) == selected[mod].version)
+        if mod is not None and mod != main and pkg_go_mods:
+            mods.add(recorded(mod, selected[mod].version))
+        for prefix in _prefixes(pkg):
+            if pruned and from_root:
+                if prefix in roots and prefix != main:
+                    zips.add(recorded(prefix, roots[prefix]))
+            elif prefix in selected:
+                zips.add(recorded(prefix, selected[prefix].version))
+    return {m for m in zips if m}, {m for m in mods if m}
+
+
 async def _render_go_sum(
     plan: Plan,
-    zip_paths: set[str],
+    folder: Path,
+    go: str,
     known: dict[tuple[str, str], str],
     knowledge: Knowledge,
     client: ProxyClient,
     name: str,
 ) -> bytes:
-    """Return the go.sum ``go get`` would leave for ``plan``'s build list."""
+    """Return the go.sum ``go mod tidy`` would leave for ``plan``'s build list: a
+    ``/go.mod`` line for every module whose requirements the module graph loads, and
+    the lines :func:`_package_sums` finds for the packages the main module loads."""
     bl = plan.build_list
     assert bl is not None
     graph = bl.graph
@@ -679,12 +822,8 @@ async def _render_go_sum(
         recorded = gosum.recorded_version(m, _replacement(plan.replaces, m))
         if recorded is not None:
             mod_lines.add(recorded)
-    zip_lines: set[ModuleVersion] = set()
-    for entry in bl.entries[1:]:
-        if entry.path in zip_paths:
-            recorded = gosum.recorded_version(entry.module, entry.replacement)
-            if recorded is not None:
-                zip_lines.add(recorded)
+    zip_lines, pkg_mods = await _package_sums(plan, folder, go, client)
+    mod_lines |= pkg_mods
 
     async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
         h1 = known.get((m.path, m.version + "/go.mod"))
