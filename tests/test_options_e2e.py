@@ -303,11 +303,6 @@ def test_pin_against_the_frozen_host_is_exit_3(strategy: str, gotmp: Path, tmp_p
     assert f"{_P}/log is pinned to v1.3.0, the host has v1.2.0" in text.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solver: with a frozen host and several plugins each per-plugin search "
-    "reports the pin-against-host dead end, so the conflict is listed once per plugin",
-)
 def test_pin_against_the_frozen_host_is_one_conflict(gotmp: Path, tmp_path: Path) -> None:
     scenario = BY_NAME["pinned"]
     work = copy_scenario(scenario, tmp_path / "work")

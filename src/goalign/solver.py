@@ -1430,7 +1430,11 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
                     hint="pin some shared modules, or align fewer plugins at once",
                 )
         if any(search.best is None for search in searches):
-            conflicts = [c for s in searches if s.best is None for c in _conflicts(s)]
+            # Searched apart, each group meets a problem outside the plugins (a pin
+            # against the host) again: report each conflict once.
+            conflicts = list(
+                dict.fromkeys(c for s in searches if s.best is None for c in _conflicts(s))
+            )
             return Solution(
                 problem.strategy,
                 False,
