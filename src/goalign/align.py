@@ -43,7 +43,6 @@ from goalign.mvs import (
     GoModDirtyError,
     GraphLoader,
     LocalGoMod,
-    summarize,
 )
 from goalign.proxy import NotFound, ProxyClient
 from goalign.solver import (
@@ -359,11 +358,8 @@ class _Facts:
         except GoalignError:
             return
         self.knowledge.gomods[m] = data
-        try:
-            summary = summarize(data, "go.mod", required_as=m)
-        except GoalignError:
-            return
-        if not summary.pruned:
+        summary = self.knowledge.summary(m, data)
+        if not isinstance(summary, GoalignError) and not summary.pruned:
             self.prefetch(summary.requires)
 
     def prefetch(self, modules: Iterable[ModuleVersion]) -> None:
@@ -439,7 +435,7 @@ async def _original_build_list(
                 except InputError as error:
                     loader.fail(source, str(error))
             elif source in knowledge.gomods:
-                loader.feed(source, knowledge.gomods[source])
+                loader.feed_summary(source, knowledge.summary(source, knowledge.gomods[source]))
             elif source in knowledge.failed:
                 loader.fail(source, knowledge.failed[source])
             else:

@@ -221,7 +221,8 @@ class ModuleGraph:
         self._select(main)
 
     def _select(self, m: ModuleVersion) -> None:
-        if cmp_version(m.path, self.selected(m.path), m.version) < 0:
+        have = self._selected.get(m.path, "none")
+        if have != m.version and cmp_version(m.path, have, m.version) < 0:
             self._selected[m.path] = m.version
 
     def _require(self, m: ModuleVersion, reqs: Sequence[ModuleVersion]) -> None:

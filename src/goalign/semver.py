@@ -239,6 +239,8 @@ def compare(a: str, b: str) -> int:
     >>> compare("v1.9.0", "v1.10.0"), compare("v1", "v1.0.0+meta"), compare("bad", "v0.0.0")
     (-1, 0, -1)
     """
+    if a == b:
+        return 0
     ka = sort_key(a)
     kb = sort_key(b)
     return (ka > kb) - (ka < kb)

@@ -150,6 +150,14 @@ class Knowledge:
         default_factory=dict
     )
 
+    def summary(self, source: GoModSource, data: bytes) -> ModSummary | ModuleError:
+        """Return :func:`goalign.mvs.read_summary` of a go.mod, reading it once."""
+        # read_summary's answer depends only on its arguments.
+        result = self.summaries.get((source, data))
+        if result is None:
+            result = self.summaries[(source, data)] = read_summary(source, data)
+        return result
+
 
 @dataclass(frozen=True)
 class Needs:
@@ -479,13 +487,6 @@ class _Search:
             raise _Missing(str(source))
         return data
 
-    def _parsed(self, source: GoModSource, data: bytes) -> ModSummary | ModuleError:
-        # read_summary's answer depends only on its arguments.
-        result = self.k.summaries.get((source, data))
-        if result is None:
-            result = self.k.summaries[(source, data)] = read_summary(source, data)
-        return result
-
     def summary(self, base: _Base, loader: GraphLoader, m: ModuleVersion) -> ModSummary | None:
         if gover.is_toolchain(m.path):
             return ModSummary(module=m.path, version=m.version, pruned=True)
@@ -610,7 +611,7 @@ class _Search:
                 if isinstance(data, ModuleError):
                     loader.fail(source, data.cause)
                 else:
-                    loader.feed_summary(source, self._parsed(source, data))
+                    loader.feed_summary(source, self.k.summary(source, data))
         if missing:
             raise _Missing(base.art.name)
         bl: BuildList | None
