@@ -1004,3 +1004,42 @@ def test_selected_version_is_highest_node(universe: Universe) -> None:
         assert graph.find_path(m) is not None
     for path in graph.selected_paths():
         assert ModuleVersion(path, graph.selected(path)) in graph
+
+
+def _fed(loader: GraphLoader, universe: Universe) -> GraphLoader:
+    fetch = fetcher(universe, PROXY, ROOT)
+    while batch := loader.wanted():
+        for source in batch:
+            try:
+                loader.feed(source, fetch(source))
+            except ModuleError as error:
+                loader.fail(source, error.cause)
+    return loader
+
+
+def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object]]]:
+    graph = loader.graph
+    edges = [(m, graph.required_by(m)) for m in graph.nodes()]
+    try:
+        return loader.build_list().format(), edges
+    except GoalignError as error:
+        return f"error: {error}", edges
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    universe=universes(),
+    added=st.sampled_from([module(f"{p}{n}") for p in "abcde" for n in (1, 2, 3)]),
+)
+def test_extended_loader_equals_a_fresh_load(universe: Universe, added: ModuleVersion) -> None:
+    """Growing a finished load by one requirement gives the graph, build list and
+    errors a fresh load of the grown go.mod gives, whenever growing is allowed."""
+    parent = _fed(GraphLoader(modfile.parse(universe.main)), universe)
+    grown = parent.extended([added])
+    before = _result(parent)
+    main = universe.main + f"require {added.path} {added.version}\n".encode()
+    fresh = _result(_fed(GraphLoader(modfile.parse(main)), universe))
+    if grown is None:
+        return
+    assert _result(_fed(grown, universe)) == fresh
+    assert _result(parent) == before, "growing changed the parent's graph"

@@ -31,6 +31,7 @@ would change becomes a :class:`GoModDirtyError`.
 
 from __future__ import annotations
 
+import copy
 import posixpath
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -219,6 +220,15 @@ class ModuleGraph:
         self._requirers: dict[ModuleVersion, dict[ModuleVersion, None]] = {}
         self._selected: dict[str, str] = {}
         self._select(main)
+
+    def _copy(self) -> ModuleGraph:
+        """Return a copy that can grow without changing this graph."""
+        g = ModuleGraph.__new__(ModuleGraph)
+        g._main = self._main
+        g._requires = dict(self._requires)
+        g._requirers = {m: dict(up) for m, up in self._requirers.items()}
+        g._selected = dict(self._selected)
+        return g
 
     def _select(self, m: ModuleVersion) -> None:
         have = self._selected.get(m.path, "none")
@@ -609,6 +619,49 @@ class GraphLoader:
             for root in self._roots:
                 self._enqueue(root, unpruned=not self._pruned)
             self._drain()
+
+    def extended(self, added: Sequence[ModuleVersion]) -> GraphLoader | None:
+        """Return a loader for this main module with requirements added, reusing what
+        this one loaded; None when the loading cannot be reused.
+
+        Only a finished, unpruned (go < 1.17) load without failures is reused, with
+        requirements on paths the main module does not require yet: its module graph
+        is then everything reachable from the roots, so adding a root only adds what
+        that root reaches. The result is the loader ``GraphLoader`` would give for the
+        go.mod with those requirements added; feed it what :meth:`wanted` asks for.
+        """
+        have = {r.path for r in self._roots} | {self._main.path}
+        if (
+            self._pruned
+            or not self.done
+            or self._early is not None
+            or self._failed
+            or self._stops_before_listing
+            or len({a.path for a in added}) < len(added)
+            or any(
+                a.path in have or a in self._exclude or gover.is_toolchain(a.path) for a in added
+            )
+        ):
+            return None
+        child = copy.copy(self)
+        child._roots = tuple(mod_sort([*self._roots, *added]))
+        child._graph = graph = self._graph._copy()
+        graph._requires[self._main] = child._roots
+        for r in added:
+            graph._requires.setdefault(r, None)
+            graph._requirers.setdefault(r, {})[self._main] = None
+            graph._select(r)
+        child._summaries = dict(self._summaries)
+        child._loaded = dict(self._loaded)
+        child._failed = {}
+        child._waiting = {}
+        child._new = []
+        child._enqueued = set(self._enqueued)
+        child._work = deque()
+        for r in added:
+            child._enqueue(r, unpruned=True)
+        child._drain()
+        return child
 
     def _pruned_duplicates(self) -> GoModDirtyError | None:
         versions: dict[str, set[str]] = {}

@@ -596,9 +596,22 @@ class _Search:
             lines.append(f"replace {old} => {new}")
         return ("\n".join(lines) + "\n").encode()
 
+    def _grown(self, base: _Base, roots: Assign, go: str) -> GraphLoader | None:
+        """Return a loader grown from an evaluation of these roots less one (an added
+        requirement is the search's commonest step), or None."""
+        for k, (path, version) in enumerate(roots):
+            parent = self.cache.get((base.index, roots[:k] + roots[k + 1 :]))
+            if parent is not None and parent.loader is not None and parent.go == go:
+                grown = parent.loader.extended([ModuleVersion(path, version)])
+                if grown is not None:
+                    return grown
+        return None
+
     def load(self, base: _Base, roots: Assign, go: str) -> _Eval:
-        main = parse(self.gomod_text(base, roots, go), f"{base.art.name}/go.mod")
-        loader = GraphLoader(main)
+        loader = self._grown(base, roots, go)
+        if loader is None:
+            main = parse(self.gomod_text(base, roots, go), f"{base.art.name}/go.mod")
+            loader = GraphLoader(main)
         missing = False
         while batch := loader.wanted():
             for source in batch:
