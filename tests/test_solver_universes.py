@@ -232,9 +232,11 @@ def plugin_lists(
         for e in hbl.entries[1:]
         if e.replacement is not None
     )
+    listed = universe_versions(w.u)
+    paths = sorted(listed)
     choices: list[list[str]] = []
-    for path in PATHS:
-        pool = {v for v in VERSIONS if v not in w.retracted.get(path, frozenset())}
+    for path in paths:
+        pool = {v for v in listed[path] if v not in w.retracted.get(path, frozenset())}
         pool |= selected.get(path, set())
         if path in stated:
             orig, indirect = stated[path]
@@ -248,7 +250,7 @@ def plugin_lists(
     for combo in itertools.product(*choices):
         reqs = {
             p: (v, stated.get(p, ("", True))[1])
-            for p, v in zip(PATHS, combo, strict=True)
+            for p, v in zip(paths, combo, strict=True)
             if v != "none"
         }
         go = f.go.version
