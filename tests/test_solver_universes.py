@@ -366,14 +366,7 @@ def test_plans_align_and_impossible_means_no_assignment(w: World, strategy: str)
             "impossible: "
             + ("go line" if any(c.module == "go" for c in sol.conflicts) else "modules")
         )
-        exists = brute_force_exists(w, strategy)
-        if exists and joint_search_answers(w, strategy):
-            # A known solver bug, pinned down by
-            # test_searching_apart_loses_a_version_another_plugin_selects: remove this
-            # exception when that test passes.
-            event("known bug: impossible apart, answered jointly")
-            return
-        assert not exists
+        assert not brute_force_exists(w, strategy)
 
 
 @settings(
@@ -445,19 +438,13 @@ def test_plans_are_what_go_lists(w: World, strategy: str) -> None:
     assert agree(lists)
 
 
-# --- solver bugs found by the generators ----------------------------------------------
+# --- examples the generators found -----------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "solver bug: plugins are searched apart first; p1 alone cannot leave a v1.2.0 "
-        "(every lower a is retracted), so solve reports impossible, although the search "
-        "over both plugins at once aligns a on v1.0.0, the version p0 selects"
-    ),
-)
 @pytest.mark.parametrize("strategy", ["safe", "downgrade"])
-def test_searching_apart_loses_a_version_another_plugin_selects(strategy: str) -> None:
+def test_a_version_only_another_plugin_selects_is_found(strategy: str) -> None:
+    """p1 alone cannot leave a v1.2.0 (every lower a is retracted, and a v1.2.0 needs
+    b above the host's); with p0, which selects a v1.0.0, it can move there."""
     a, b = "x.com/a", "x.com/b"
     u = universe(
         {

@@ -1406,10 +1406,13 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
     """Search for the preferred answer, one group of plugins at a time.
 
     With the host frozen, plugins meet only in modules the host lacks, so each plugin
-    is searched alone first. The joint problem only adds constraints to a plugin's
-    own, and costs add up per plugin (the tie-break compares plugins in name order),
-    so answers that agree on every module they link answer the joint problem too.
-    Groups whose answers disagree are merged and searched together until all agree.
+    is searched alone first. Answers that agree on every module they link answer the
+    joint problem too, and costs add up per plugin (the tie-break compares plugins in
+    name order). Groups whose answers disagree are merged and searched together until
+    all agree. The joint problem is not only more constrained: a module only plugins
+    share may take a version another plugin selects even when the proxy's list lacks
+    it, so when a group has no answer of its own, all plugins are searched together
+    (and if that fails too, the conflicts reported are those of the group alone).
     The searches branch on violations in a fixed order rather than enumerate every
     assignment, so a joint search may settle a tie differently; the property tests
     check that searching apart finds an answer exactly when the joint search does,
@@ -1428,6 +1431,7 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
         return Needs(versions=unknown)
     apart = bases[0].frozen and len(plugins) > 1
     groups: list[tuple[Artifact, ...]] = [(a,) for a in plugins] if apart else [plugins]
+    alone: list[Conflict] | None = None
     while True:
         searches = [
             _run_search(_replace_problem(problem, plugins=group), knowledge) for group in groups
@@ -1443,19 +1447,26 @@ def _solve_search(problem: Problem, knowledge: Knowledge) -> Solution | Needs:
                     f"alignment search gave up after {search.evaluations} build lists",
                     hint="pin some shared modules, or align fewer plugins at once",
                 )
-        if any(search.best is None for search in searches):
-            # Searched apart, each group meets a problem outside the plugins (a pin
-            # against the host) again: report each conflict once.
-            conflicts = list(
-                dict.fromkeys(c for s in searches if s.best is None for c in _conflicts(s))
-            )
+        failed = [search for search in searches if search.best is None]
+        if failed and alone is None:
+            # The conflicts of the plugins that fail by themselves say most plainly
+            # why (each conflict once: a pin against the host fails every search).
+            alone = list(dict.fromkeys(c for search in failed for c in _conflicts(search)))
+        if failed and len(groups) > 1:
+            # Other plugins offer versions a plugin alone cannot see (one they select
+            # that the proxy's list lacks or retracts): search all of them together
+            # before calling the set impossible.
+            groups = [plugins]
+            continue
+        if failed:
+            assert alone is not None
             return Solution(
                 problem.strategy,
                 False,
                 tuple(_unchanged_plan(a) for a in problem.plugins),
                 None,
                 (),
-                tuple(go_conflicts + conflicts),
+                tuple(go_conflicts + alone),
             )
         links = [_answer_lists(search) for search in searches]
         merged = _disagreeing(groups, links)
