@@ -986,26 +986,6 @@ def test_result_does_not_depend_on_arrival_order(universe: Universe, seed: int) 
     assert scrambled == in_order
 
 
-@settings(max_examples=200, deadline=None)
-@given(universe=universes())
-def test_selected_version_is_highest_node(universe: Universe) -> None:
-    loader = GraphLoader(modfile.parse(universe.main))
-    fetch = fetcher(universe, PROXY, ROOT)
-    while batch := loader.wanted():
-        for source in batch:
-            try:
-                loader.feed(source, fetch(source))
-            except ModuleError as error:
-                loader.fail(source, error.cause)
-    graph = loader.graph
-    for m in graph.nodes():
-        assert cmp_version(m.path, m.version, graph.selected(m.path)) <= 0
-        # Every node is reachable from the main module.
-        assert graph.find_path(m) is not None
-    for path in graph.selected_paths():
-        assert ModuleVersion(path, graph.selected(path)) in graph
-
-
 def _fed(loader: GraphLoader, universe: Universe) -> GraphLoader:
     fetch = fetcher(universe, PROXY, ROOT)
     while batch := loader.wanted():
@@ -1015,6 +995,18 @@ def _fed(loader: GraphLoader, universe: Universe) -> GraphLoader:
             except ModuleError as error:
                 loader.fail(source, error.cause)
     return loader
+
+
+@settings(max_examples=200, deadline=None)
+@given(universe=universes())
+def test_selected_version_is_highest_node(universe: Universe) -> None:
+    graph = _fed(GraphLoader(modfile.parse(universe.main)), universe).graph
+    for m in graph.nodes():
+        assert cmp_version(m.path, m.version, graph.selected(m.path)) <= 0
+        # Every node is reachable from the main module.
+        assert graph.find_path(m) is not None
+    for path in graph.selected_paths():
+        assert ModuleVersion(path, graph.selected(path)) in graph
 
 
 def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object]]]:
