@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cmp_to_key
 from typing import Literal
 
@@ -138,8 +138,9 @@ class Knowledge:
     empty list); ``failed`` maps a module version whose go.mod cannot be had to Go's
     reason (``reading URL: 404 Not Found``).
 
-    ``summaries`` is derived, not a fact: each go.mod's parsed summary, kept beside the
-    bytes so that a file is parsed once across every search and every call.
+    ``summaries`` and ``loads`` are derived, not facts: each go.mod's parsed summary
+    and each candidate go.mod's loaded graph, kept beside the facts so that the work is
+    done once across every search and every call.
     """
 
     gomods: dict[ModuleVersion, bytes] = field(default_factory=dict)
@@ -149,6 +150,10 @@ class Knowledge:
     summaries: dict[tuple[GoModSource, bytes], ModSummary | ModuleError] = field(
         default_factory=dict
     )
+    # Derived too: the graphs loaded for candidate go.mod files (artifact name, dir,
+    # text), so later calls and other strategies' searches do not load them again.
+    # Only complete loads are kept; a load missing a fact raises instead.
+    loads: dict[tuple[str, str, bytes], _Eval] = field(default_factory=dict)
 
     def summary(self, source: GoModSource, data: bytes) -> ModSummary | ModuleError:
         """Return :func:`goalign.mvs.read_summary` of a go.mod, reading it once."""
@@ -402,8 +407,10 @@ class _Base:
         return sorted([*self.own, *self.carried.values()])
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Eval:
+    """A candidate go.mod's loaded graph and build list (shared: never changed)."""
+
     bl: BuildList | None
     loader: GraphLoader | None
     go: str
@@ -608,10 +615,17 @@ class _Search:
         return None
 
     def load(self, base: _Base, roots: Assign, go: str) -> _Eval:
+        text = self.gomod_text(base, roots, go)
+        key = (base.art.name, base.art.dir, text)
+        done = self.k.loads.get(key)
+        if done is None:
+            done = self.k.loads[key] = self._load(base, roots, go, text)
+        return done
+
+    def _load(self, base: _Base, roots: Assign, go: str, text: bytes) -> _Eval:
         loader = self._grown(base, roots, go)
         if loader is None:
-            main = parse(self.gomod_text(base, roots, go), f"{base.art.name}/go.mod")
-            loader = GraphLoader(main)
+            loader = GraphLoader(parse(text, f"{base.art.name}/go.mod"))
         missing = False
         while batch := loader.wanted():
             for source in batch:
@@ -655,7 +669,8 @@ class _Search:
                 if selected == NONE or gover.compare(selected, go) <= 0:
                     break
                 if gover.compare(selected, base.go_limit) > 0:
-                    result.error = f"requires go >= {selected}, host has go {base.go_limit}"
+                    error = f"requires go >= {selected}, host has go {base.go_limit}"
+                    result = replace(result, error=error)
                     break
                 go = selected
                 result = self.load(base, roots, go)
