@@ -1018,19 +1018,24 @@ def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object]
         return f"error: {error}", edges
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    universe=universes(),
-    added=st.sampled_from([module(f"{p}{n}") for p in "abcde" for n in (1, 2, 3)]),
-)
-def test_extended_loader_equals_a_fresh_load(universe: Universe, added: ModuleVersion) -> None:
-    """Growing a finished load by one requirement gives the graph, build list and
-    errors a fresh load of the grown go.mod gives, whenever growing is allowed."""
+@settings(max_examples=400, deadline=None)
+@given(universe=universes(), data=st.data())
+def test_extended_loader_equals_a_fresh_load(universe: Universe, data: st.DataObject) -> None:
+    """Growing a finished load by one requirement (a new path, or a required path at
+    another version) gives the graph, build list and errors a fresh load of the edited
+    go.mod gives, whenever growing is allowed, and leaves the first load as it was."""
+    every = [module(f"{p}{n}") for p in "abcde" for n in (1, 2, 3)]
+    stated = {r.mod.path for r in modfile.parse(universe.main).require}
+    moves = [m for m in every if m.path in stated]
+    required = data.draw(
+        st.sampled_from(moves) if moves and data.draw(st.booleans()) else st.sampled_from(every)
+    )
     parent = _fed(GraphLoader(modfile.parse(universe.main)), universe)
-    grown = parent.extended([added])
+    grown = parent.extended([required])
     before = _result(parent)
-    main = universe.main + f"require {added.path} {added.version}\n".encode()
-    fresh = _result(_fed(GraphLoader(modfile.parse(main)), universe))
+    edited = modfile.parse(universe.main)
+    modfile.add_require(edited, required.path, required.version)
+    fresh = _result(_fed(GraphLoader(edited), universe))
     if grown is None:
         return
     assert _result(_fed(grown, universe)) == fresh

@@ -230,6 +230,35 @@ class ModuleGraph:
         g._selected = dict(self._selected)
         return g
 
+    def _reachable(self, starts: Iterable[ModuleVersion]) -> set[ModuleVersion]:
+        """Return the nodes reachable from starts (themselves included)."""
+        seen = set(starts)
+        work = list(seen)
+        while work:
+            for r in self._requires.get(work.pop()) or ():
+                if r not in seen:
+                    seen.add(r)
+                    work.append(r)
+        return seen
+
+    def _restricted(
+        self, nodes: set[ModuleVersion], roots: tuple[ModuleVersion, ...]
+    ) -> ModuleGraph:
+        """Return the subgraph on nodes (closed under requirements), with the main
+        module requiring roots; the roots' own nodes are added by the caller."""
+        g = ModuleGraph(self._main)
+        g._requires[self._main] = roots
+        for m in self._requires:
+            if m in nodes:
+                g._requires[m] = self._requires[m]
+        for m, reqs in g._requires.items():
+            if m != self._main:
+                g._select(m)
+            for r in reqs or ():
+                if r in nodes:
+                    g._requirers.setdefault(r, {})[m] = None
+        return g
+
     def _select(self, m: ModuleVersion) -> None:
         have = self._selected.get(m.path, "none")
         if have != m.version and cmp_version(m.path, have, m.version) < 0:
@@ -620,45 +649,61 @@ class GraphLoader:
                 self._enqueue(root, unpruned=not self._pruned)
             self._drain()
 
-    def extended(self, added: Sequence[ModuleVersion]) -> GraphLoader | None:
-        """Return a loader for this main module with requirements added, reusing what
-        this one loaded; None when the loading cannot be reused.
+    def extended(self, required: Sequence[ModuleVersion]) -> GraphLoader | None:
+        """Return a loader for this main module with these requirements set (added, or
+        moved to another version), reusing what this one loaded; None when the loading
+        cannot be reused.
 
-        Only a finished, unpruned (go < 1.17) load without failures is reused, with
-        requirements on paths the main module does not require yet: its module graph
-        is then everything reachable from the roots, so adding a root only adds what
-        that root reaches. The result is the loader ``GraphLoader`` would give for the
-        go.mod with those requirements added; feed it what :meth:`wanted` asks for.
+        Only a finished, unpruned (go < 1.17) load without failures is reused: its
+        module graph is then everything reachable from the roots, so the new graph is
+        what the roots that stay reach, plus what the new roots reach. The result is
+        the loader ``GraphLoader`` would give for the go.mod so edited; feed it what
+        :meth:`wanted` asks for.
         """
-        have = {r.path for r in self._roots} | {self._main.path}
+        current = {r.path: r for r in self._roots}
+        paths = {m.path for m in required}
         if (
-            self._pruned
+            paths & {m.path for m in self._dropped}  # an excluded requirement goes too
+            or self._pruned
             or not self.done
             or self._early is not None
             or self._failed
             or self._stops_before_listing
-            or len({a.path for a in added}) < len(added)
+            or len(paths) < len(required)
             or any(
-                a.path in have or a in self._exclude or gover.is_toolchain(a.path) for a in added
+                m.path == self._main.path
+                or m in self._exclude
+                or gover.is_toolchain(m.path)
+                or current.get(m.path) == m
+                for m in required
             )
         ):
             return None
+        kept = [r for r in self._roots if r.path not in paths]
         child = copy.copy(self)
-        child._roots = tuple(mod_sort([*self._roots, *added]))
-        child._graph = graph = self._graph._copy()
-        graph._requires[self._main] = child._roots
-        for r in added:
+        child._roots = tuple(mod_sort([*kept, *required]))
+        if any(p in current for p in paths):
+            # A moved root may take nodes with it: keep what the other roots reach.
+            reach = self._graph._reachable(kept)
+            child._graph = self._graph._restricted(reach, child._roots)
+            child._loaded = {m: s for m, s in self._loaded.items() if m in reach}
+            child._enqueued = {e for e in self._enqueued if e[0] in reach}
+        else:
+            child._graph = self._graph._copy()
+            child._graph._requires[self._main] = child._roots
+            child._loaded = dict(self._loaded)
+            child._enqueued = set(self._enqueued)
+        graph = child._graph
+        for r in required:
             graph._requires.setdefault(r, None)
             graph._requirers.setdefault(r, {})[self._main] = None
             graph._select(r)
         child._summaries = dict(self._summaries)
-        child._loaded = dict(self._loaded)
         child._failed = {}
         child._waiting = {}
         child._new = []
-        child._enqueued = set(self._enqueued)
         child._work = deque()
-        for r in added:
+        for r in required:
             child._enqueue(r, unpruned=True)
         child._drain()
         return child

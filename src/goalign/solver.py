@@ -604,11 +604,18 @@ class _Search:
         return ("\n".join(lines) + "\n").encode()
 
     def _grown(self, base: _Base, roots: Assign, go: str) -> GraphLoader | None:
-        """Return a loader grown from an evaluation of these roots less one (an added
-        requirement is the search's commonest step), or None."""
+        """Return a loader grown from an evaluated assignment one step away, or None:
+        these roots less one (an added requirement, the search's commonest step), or
+        with one at the version the artifact states (a requirement that moved)."""
         for k, (path, version) in enumerate(roots):
-            parent = self.cache.get((base.index, roots[:k] + roots[k + 1 :]))
-            if parent is not None and parent.loader is not None and parent.go == go:
+            parents = [(*roots[:k], *roots[k + 1 :])]
+            orig = base.orig.get(path)
+            if orig is not None and orig != version:
+                parents.append((*roots[:k], (path, orig), *roots[k + 1 :]))
+            for other in parents:
+                parent = self.cache.get((base.index, other))
+                if parent is None or parent.loader is None or parent.go != go:
+                    continue
                 grown = parent.loader.extended([ModuleVersion(path, version)])
                 if grown is not None:
                     return grown
