@@ -36,7 +36,7 @@ import posixpath
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cmp_to_key
+from functools import cached_property, cmp_to_key
 
 from goalign import gover
 from goalign.errors import GoalignError, InputError, InvalidPath, ModuleError, ResolutionError
@@ -410,10 +410,11 @@ class BuildList:
 
     def get(self, path: str) -> BuildListEntry | None:
         """Return the entry for module path, or None if the list has none."""
-        for entry in self.entries:
-            if entry.path == path:
-                return entry
-        return None
+        return self._by_path.get(path)
+
+    @cached_property
+    def _by_path(self) -> dict[str, BuildListEntry]:
+        return {entry.path: entry for entry in self.entries}
 
     def format(self) -> str:
         """Return the text ``go list -m all`` prints on stdout, byte for byte."""
@@ -868,8 +869,10 @@ class GraphLoader:
         for path in self._graph.selected_paths():
             if path == self._main.path or gover.is_toolchain(path):
                 continue
-            m = ModuleVersion(path, self._graph.selected(path))
-            entries.append(BuildListEntry(path, m.version, self.replacement(m)))
+            version = self._graph.selected(path)
+            # Most main modules replace nothing: skip building a node to look up.
+            r = self.replacement(ModuleVersion(path, version)) if self._replace else None
+            entries.append(BuildListEntry(path, version, r))
         return tuple(entries)
 
     def _stale_roots(self) -> list[str]:
