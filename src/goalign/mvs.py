@@ -216,8 +216,8 @@ class ModuleGraph:
         self._main = main
         # node -> its requirements in go.mod order, None until its go.mod is read
         self._requires: dict[ModuleVersion, tuple[ModuleVersion, ...] | None] = {main: None}
-        # node -> the nodes that require it, in the order the edges were added
-        self._requirers: dict[ModuleVersion, dict[ModuleVersion, None]] = {}
+        # node -> the nodes that require it, built when first asked for after a change
+        self._reverse: dict[ModuleVersion, dict[ModuleVersion, None]] | None = None
         self._selected: dict[str, str] = {}
         self._select(main)
 
@@ -226,7 +226,7 @@ class ModuleGraph:
         g = ModuleGraph.__new__(ModuleGraph)
         g._main = self._main
         g._requires = dict(self._requires)
-        g._requirers = {m: dict(up) for m, up in self._requirers.items()}
+        g._reverse = None
         g._selected = dict(self._selected)
         return g
 
@@ -251,13 +251,18 @@ class ModuleGraph:
         for m in self._requires:
             if m in nodes:
                 g._requires[m] = self._requires[m]
-        for m, reqs in g._requires.items():
+        for m in g._requires:
             if m != self._main:
                 g._select(m)
-            for r in reqs or ():
-                if r in nodes:
-                    g._requirers.setdefault(r, {})[m] = None
         return g
+
+    def _requirers(self) -> dict[ModuleVersion, dict[ModuleVersion, None]]:
+        if self._reverse is None:
+            self._reverse = {}
+            for m, reqs in self._requires.items():
+                for r in reqs or ():
+                    self._reverse.setdefault(r, {})[m] = None
+        return self._reverse
 
     def _select(self, m: ModuleVersion) -> None:
         have = self._selected.get(m.path, "none")
@@ -270,9 +275,9 @@ class ModuleGraph:
         if self._requires[m] is not None:
             raise AssertionError(f"internal error: requirements of {m} already set")
         self._requires[m] = tuple(reqs)
+        self._reverse = None
         for r in reqs:
             self._requires.setdefault(r, None)
-            self._requirers.setdefault(r, {})[m] = None
             self._select(r)
 
     @property
@@ -314,7 +319,7 @@ class ModuleGraph:
         found: set[ModuleVersion] = set()
         work = list(targets)
         while work:
-            for up in self._requirers.get(work.pop(), ()):
+            for up in self._requirers().get(work.pop(), ()):
                 if up not in found:
                     found.add(up)
                     work.append(up)
@@ -322,7 +327,7 @@ class ModuleGraph:
 
     def requirers(self, m: ModuleVersion) -> list[ModuleVersion]:
         """Return the nodes whose requirements name m, in ModSort order."""
-        return mod_sort(self._requirers.get(m, ()))
+        return mod_sort(self._requirers().get(m, ()))
 
     def find_path(
         self,
@@ -697,8 +702,8 @@ class GraphLoader:
         graph = child._graph
         for r in required:
             graph._requires.setdefault(r, None)
-            graph._requirers.setdefault(r, {})[self._main] = None
             graph._select(r)
+        graph._reverse = None
         child._summaries = dict(self._summaries)
         child._failed = {}
         child._waiting = {}
