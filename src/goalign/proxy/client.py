@@ -242,6 +242,9 @@ class ProxyClient:
         self._slots = asyncio.Semaphore(max_in_flight)
         self._inflight: dict[tuple[str, ...], asyncio.Task[Any]] = {}
         self._warned: set[str] = set()
+        # Immutable files this client has had, kept in memory: several loads in one
+        # run ask for the same go.mod, and the disk need not be read again.
+        self._memory: dict[tuple[str, str, str], bytes] = {}
 
     # --- lifetime ------------------------------------------------------------------
 
@@ -426,8 +429,14 @@ class ProxyClient:
         )
 
     async def _file(self, path: str, version: str, kind: FileKind) -> bytes:
+        key = (kind, path, version)
+        data = self._memory.get(key)
+        if data is not None:
+            self.stats.cache_hits += 1
+            return data
         data = self._from_cache(path, version, kind)
         if data is not None:
+            self._memory[key] = data
             return data
         self._check_offline(f"{path}@{version}")
         rel = _rel(path, version, kind)
@@ -438,9 +447,10 @@ class ProxyClient:
             )
             if self.cache is not None:
                 await asyncio.to_thread(self.cache.write, path, version, kind, data)
+            self._memory[key] = data
             return data
 
-        return await self._single((kind, path, version), fetch)
+        return await self._single(key, fetch)
 
     async def _download_zip(self, cache: ModuleCache, path: str, version: str) -> Path:
         try:
