@@ -358,3 +358,16 @@ def test_pin_under_force_pins_with_replace_and_loads(gotmp: Path, tmp_path: Path
     assert (work / "host" / "go.mod").read_bytes() == (
         scenario.dir / "host" / "go.mod"
     ).read_bytes()
+
+
+def test_pin_to_a_version_the_proxy_lacks_is_bad_input(gotmp: Path, tmp_path: Path) -> None:
+    """A pin the proxy cannot serve is a mistake in goalign.toml: exit 2 naming the file
+    and the pin, nothing written."""
+    scenario = BY_NAME["plugins-share"]
+    work = copy_scenario(scenario, tmp_path / "work")
+    write_config(work, scenario, {f"{_S}/cache": "v1.9.9"})
+    before = snapshot(work)
+    proc = goalign("solve", "-C", work, "--write", tmp=gotmp)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"goalign.toml: pins.{_S}/cache: v1.9.9 cannot be had from the proxy" in proc.stderr
+    assert snapshot(work) == before

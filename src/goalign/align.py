@@ -502,6 +502,8 @@ async def align(
     # the solver's first rounds find their go.mod files already known.
     for art in (host_art, *plugin_arts):
         facts.prefetch(_roots(art))
+    pinned = [ModuleVersion(path, version) for path, version in sorted(config.pins.items())]
+    facts.prefetch(pinned)
     try:
         if built is not None:
             host_list = built.build_list
@@ -517,6 +519,13 @@ async def align(
     except BaseException:
         await facts.cancel()
         raise
+    for m in pinned:
+        if m in facts.knowledge.failed:
+            raise InputError(
+                f"{config.base / 'goalign.toml'}: pins.{m.path}: {m.version} cannot be had "
+                f"from the proxy: {facts.knowledge.failed[m]}",
+                hint=f"pin a version `go list -m -versions {m.path}` lists",
+            )
     problem = Problem(
         host=host_art,
         host_build_list=host_list,
