@@ -509,7 +509,7 @@ async def align(
             host_list = built.build_list
         else:
             say("loading the host's build list")
-            host_list = await BuildListLoad(config.host, client).run(
+            host_list = await BuildListLoad(config.host, client, facts.knowledge.summary).run(
                 lambda done, known: say(
                     f"loading the host's build list: {done}/{known} go.mod files"
                 )

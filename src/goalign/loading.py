@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from goalign import modfile, mvs
-from goalign.errors import InputError
+from goalign.errors import InputError, ModuleError
 from goalign.module import ModuleVersion
 from goalign.proxy import NotFound, ProxyClient
 
@@ -35,9 +35,17 @@ def read_go_mod(path: Path) -> bytes:
 class BuildListLoad:
     """One main module's build list, loaded through a shared :class:`ProxyClient`."""
 
-    def __init__(self, main_dir: Path, client: ProxyClient) -> None:
+    def __init__(
+        self,
+        main_dir: Path,
+        client: ProxyClient,
+        summary: Callable[[ModuleVersion, bytes], mvs.ModSummary | ModuleError] | None = None,
+    ) -> None:
+        """``summary``, if given, reads a proxy's go.mod as :func:`mvs.read_summary`
+        does (a caller that keeps the files it read, so each is parsed once)."""
         self.main_dir = main_dir
         self.client = client
+        self._summary = summary
         gomod = main_dir / "go.mod"
         self.main = modfile.parse(read_go_mod(gomod), str(gomod))
         self.loader = mvs.GraphLoader(self.main)
@@ -71,9 +79,12 @@ class BuildListLoad:
                         # Go lists the module anyway and reports it at the end.
                         self.loader.fail(source, _reason(missing, source))
                     else:
-                        self.loader.feed(source, data, name=self._name(source))
                         if isinstance(source, ModuleVersion):
                             self._served.add(source)
+                        if isinstance(source, ModuleVersion) and self._summary is not None:
+                            self.loader.feed_summary(source, self._summary(source, data))
+                        else:
+                            self.loader.feed(source, data, name=self._name(source))
                     self.read += 1
                 start_wanted()
                 if progress is not None:
