@@ -332,6 +332,25 @@ DEMO = Scenario(
     before_mod={"plugins/ratelimit": "mod"},
 )
 
+# new-imports: after the raise, api/extra imports codec instead of legacy, so the
+# plugin's go.sum gains a zip line for codec and loses legacy's (see its universe.py).
+_NI = "example.com/new-imports"
+NEW_IMPORTS = _same(
+    "new-imports",
+    ("p",),
+    {"p": f"{_NI}/api"},
+    Fix(
+        {"plugins/p": (_req(f"{_NI}/api", "v1.1.0"),)},
+        {
+            "plugins/p": {
+                f"{_NI}/api": "v1.1.0",
+                f"{_NI}/codec": "v1.0.0",
+                f"{_NI}/legacy": "v1.0.0",
+            }
+        },
+    ),
+)
+
 SCENARIOS: tuple[Scenario, ...] = (
     BEHIND,
     AHEAD,
@@ -349,6 +368,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     GO_NEWER,
     MALFORMED,
     DEMO,
+    NEW_IMPORTS,
 )
 BY_NAME = {s.name: s for s in SCENARIOS}
 

@@ -10,11 +10,10 @@ caller decides whether to write :attr:`Alignment.changes` (with
 
 go.mod files are edited through :mod:`goalign.modfile`, so the output is what
 ``go get`` writes (requirement blocks kept apart by ``// indirect`` as the go line
-asks). go.sum files are rewritten the way ``go get`` trims them: a ``/go.mod`` line for
-every module version whose go.mod is part of the new module graph, and a zip line for
-every module of the new build list that provides packages. Which modules provide
-packages is taken from the go.sum files as they were: a module path with a zip line in
-the artifact's (or the host's) go.sum keeps one, at its new version.
+asks). go.sum files are rewritten with the lines ``go mod tidy`` keeps (keepSums in
+cmd/go/internal/modload/init.go): ``/go.mod`` lines for the new module graph, and zip
+lines for the modules that can provide a package the artifact loads, found by reading
+the imports of its own sources and of the module zips (:func:`_package_sums`).
 """
 
 from __future__ import annotations
