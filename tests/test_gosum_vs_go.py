@@ -74,3 +74,30 @@ def test_written_go_sum_is_what_go_mod_tidy_writes(
         assert our_sum == go_sum, artifact
         compared += 1
     assert compared
+
+
+@pytest.mark.go
+@pytest.mark.xfail(
+    strict=True,
+    reason="solve keeps a pruned (go >= 1.17) plugin's // indirect lines as they were: when "
+    "a raised module's new version imports another module (codec here) and stops importing "
+    "one (legacy), the written go.mod lacks `codec // indirect` and Go refuses to build "
+    "with -mod=readonly ('updates to go.mod needed'); go mod tidy would swap the lines",
+)
+def test_pruned_plugin_gets_the_indirect_lines_tidy_writes(gotmp: Path, tmp_path: Path) -> None:
+    """new-imports with its plugin on go 1.22 (tidied by Go first): after solve --write the
+    plugin's go.mod must be what go mod tidy writes, so it builds with -mod=readonly."""
+    require_go()
+    scenario = next(s for s in SCENARIOS if s.name == "new-imports")
+    work = tmp_path / "work"
+    shutil.copytree(scenario.dir, work, ignore=shutil.ignore_patterns("proxy"))
+    plugin = work / "plugins" / "p"
+    run_go(["mod", "edit", "-go=1.22"], plugin, gotmp)
+    run_go(["mod", "tidy"], plugin, gotmp, GOPROXY=scenario.goproxy)
+    proc = goalign("solve", *solve_args(scenario, work, "safe"), tmp=gotmp)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    written = plugin.joinpath("go.mod").read_text()
+    tidy = tmp_path / "tidy"
+    shutil.copytree(plugin, tidy)
+    run_go(["mod", "tidy"], tidy, gotmp, GOPROXY=scenario.goproxy)
+    assert written == tidy.joinpath("go.mod").read_text()
