@@ -27,7 +27,7 @@ import time
 import tomllib
 import zipfile
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,8 +45,10 @@ from goalign.mvs import (
 )
 from goalign.proxy import NotFound, ProxyClient
 from goalign.solver import (
+    NONE,
     STRATEGIES,
     Artifact,
+    Edit,
     Knowledge,
     Needs,
     Plan,
@@ -533,15 +535,23 @@ async def align(
         allow_host_upgrade=allow_host_upgrade,
         pins=dict(config.pins),
     )
-    rounds = 0
+    rounds = tidied = 0
     while True:
         result = solve(problem, facts.knowledge)
         if isinstance(result, Solution):
-            break
+            tidy = await _tidy_requirements(problem, result, names, client)
+            if tidy is None or tidied == _TIDY_ROUNDS:
+                break
+            # Solve again with the requirements go mod tidy would leave: a new root can
+            # move versions in a pruned graph.
+            problem, tidied = tidy, tidied + 1
+            continue
         rounds += 1
         asked = len(result.versions) + len(result.gomods) + len(result.dirs)
         say(f"solving: round {rounds}, fetching {asked} facts")
         await facts.answer(result)
+    if tidied:
+        result = _with_require_edits(result, {a.name: a.file for a, _, _ in read})
     say("computing go.sum lines")
 
     plans = [p for p in ((result.host,) if result.host else ()) + result.plans if p.edits]
@@ -609,6 +619,84 @@ def _check_host_folders(host: Artifact, plugins: Sequence[Artifact]) -> None:
                     hint="solve against the host's module folder (--host DIR), which "
                     "locates the folder",
                 )
+
+
+#: How often the requirements of pruned plugins are tidied and the set solved again.
+_TIDY_ROUNDS = 4
+
+
+async def _tidy_requirements(
+    problem: Problem, result: Solution, names: Mapping[str, Path], client: ProxyClient
+) -> Problem | None:
+    """Return problem with each go >= 1.17 plugin's requirements as ``go mod tidy``
+    leaves them for result's plan (every module providing an imported package
+    required, ``// indirect`` lines for no such module dropped), or None when they
+    already are.
+
+    The plan keeps a plugin's own lines, but a moved module's new version may import
+    other modules; without their lines Go refuses to build with -mod=readonly.
+    """
+    if not result.ok:
+        return None
+    plugins = list(problem.plugins)
+    changed = False
+    for k, art in enumerate(plugins):
+        plan = next((p for p in result.plans if p.artifact == art.name), None)
+        if plan is None or plan.build_list is None:
+            continue
+        if gover.compare(plan.go or gover.DEFAULT_GO_VERSION, "1.17") < 0:
+            continue
+        _, _, imported = await _package_sums(plan, names[art.name], plan.go, client)
+        selected = {e.path: e.version for e in plan.build_list.entries[1:]}
+        stated = {r.path for r in plan.requires}
+        add = sorted(p for p in imported if p not in stated and p in selected)
+        drop = sorted(r.path for r in plan.requires if r.indirect and r.path not in imported)
+        if not add and not drop:
+            continue
+        f = modfile.parse(art.file.format(), f"{art.name}/go.mod")
+        for path in drop:
+            modfile.drop_require(f, path)
+        for path in add:
+            modfile.add_new_require(f, path, selected[path], True)
+        plugins[k] = Artifact(art.name, f, art.dir)
+        changed = True
+    return replace(problem, plugins=tuple(plugins)) if changed else None
+
+
+def _with_require_edits(result: Solution, originals: Mapping[str, modfile.File]) -> Solution:
+    """Return result with each plugin's require edits taken against its own go.mod
+    (the solve ran on go.mod files with tidied requirements)."""
+    plans = []
+    for plan in result.plans:
+        f = originals[plan.artifact]
+        before: dict[str, str] = {}
+        for r in f.require:
+            prev = before.get(r.mod.path)
+            if prev is None or semver.compare(r.mod.version, prev) > 0:
+                before[r.mod.path] = r.mod.version
+        after = {r.path: r.version for r in plan.requires}
+        solved = {e.module: e for e in plan.edits if e.op == "require"}
+        edits = [e for e in plan.edits if e.op != "require"]
+        for path in sorted(before.keys() | after.keys()):
+            old, new = before.get(path, NONE), after.get(path, NONE)
+            if old == new:
+                continue
+            e = solved.get(path)
+            if e is not None:
+                reason = e.reason
+            elif new != NONE:
+                reason = "a package it imports comes from it"
+            else:
+                reason = "no package it imports comes from it"
+            risky = e is not None and e.risky
+            edits.append(Edit(plan.artifact, "require", path, old, new, risky, reason))
+        plans.append(replace(plan, edits=tuple(sorted(edits, key=_edit_order))))
+    return replace(result, plans=tuple(plans))
+
+
+def _edit_order(e: Edit) -> tuple[int, str]:
+    # As the solver lists them: requirements by path, then the other operations.
+    return (0 if e.op == "require" else 1, e.module if e.op == "require" else "")
 
 
 def _render_go_mod(data: bytes, name: str, plan: Plan, original: modfile.File) -> bytes:
@@ -707,10 +795,12 @@ def _prefixes(path: str) -> list[str]:
 
 async def _package_sums(
     plan: Plan, folder: Path, go: str, client: ProxyClient
-) -> tuple[set[ModuleVersion], set[ModuleVersion]]:
+) -> tuple[set[ModuleVersion], set[ModuleVersion], set[str]]:
     """Return the modules whose zip sums, and those whose go.mod sums, ``go mod tidy``
     keeps for the packages of ``plan``'s main module (keepSums in
-    cmd/go/internal/modload/init.go).
+    cmd/go/internal/modload/init.go), and the paths of the modules that provide a
+    package the main module's packages or tests import (directly or not): those a
+    go >= 1.17 go.mod must require.
 
     The packages are those of the main module, everything they and their tests
     import, and everything the tests of those import (tidy loads tests of every
@@ -800,7 +890,8 @@ async def _package_sums(
                     zips.add(recorded(prefix, roots[prefix]))
             elif prefix in selected:
                 zips.add(recorded(prefix, selected[prefix].version))
-    return {m for m in zips if m}, {m for m in mods if m}
+    imported = {mod for pkg in all_pkgs if (mod := providers.get(pkg)) not in (None, main)}
+    return {m for m in zips if m}, {m for m in mods if m}, {m for m in imported if m}
 
 
 async def _render_go_sum(
@@ -826,7 +917,7 @@ async def _render_go_sum(
         recorded = gosum.recorded_version(m, _replacement(plan.replaces, m))
         if recorded is not None:
             mod_lines.add(recorded)
-    zip_lines, pkg_mods = await _package_sums(plan, folder, go, client)
+    zip_lines, pkg_mods, _ = await _package_sums(plan, folder, go, client)
     mod_lines |= pkg_mods
 
     async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
