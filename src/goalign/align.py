@@ -628,13 +628,14 @@ _TIDY_ROUNDS = 4
 async def _tidy_requirements(
     problem: Problem, result: Solution, names: Mapping[str, Path], client: ProxyClient
 ) -> Problem | None:
-    """Return problem with each go >= 1.17 plugin's requirements as ``go mod tidy``
-    leaves them for result's plan (every module providing an imported package
+    """Return problem with the requirements of each go >= 1.17 plugin the plan moves
+    as ``go mod tidy`` leaves them (every module providing an imported package
     required, ``// indirect`` lines for no such module dropped), or None when they
     already are.
 
     The plan keeps a plugin's own lines, but a moved module's new version may import
-    other modules; without their lines Go refuses to build with -mod=readonly.
+    other modules; without their lines Go refuses to build with -mod=readonly. A
+    plugin the plan leaves alone keeps its go.mod as it is, tidy or not.
     """
     if not result.ok:
         return None
@@ -645,6 +646,8 @@ async def _tidy_requirements(
         if plan is None or plan.build_list is None:
             continue
         if gover.compare(plan.go or gover.DEFAULT_GO_VERSION, "1.17") < 0:
+            continue
+        if not any(e.op == "require" for e in plan.edits):
             continue
         _, _, imported = await _package_sums(plan, names[art.name], plan.go, client)
         selected = {e.path: e.version for e in plan.build_list.entries[1:]}
