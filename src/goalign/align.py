@@ -54,6 +54,7 @@ from goalign.solver import (
     Plan,
     Problem,
     ReplaceSpec,
+    Requirement,
     Solution,
     Strategy,
     VersionList,
@@ -536,10 +537,11 @@ async def align(
         pins=dict(config.pins),
     )
     rounds = tidied = 0
+    packages: _PackageMemo = {}  # the tidy step's package loads, reused for go.sum
     while True:
         result = solve(problem, facts.knowledge)
         if isinstance(result, Solution):
-            tidy = await _tidy_requirements(problem, result, names, client)
+            tidy = await _tidy_requirements(problem, result, names, client, packages)
             if tidy is None or tidied == _TIDY_ROUNDS:
                 break
             # Solve again with the requirements go mod tidy would leave: a new root can
@@ -573,7 +575,7 @@ async def align(
         new_lists.append(plan.build_list)
         go = plan.go or (art.file.go.version if art.file.go else "")
         new_sum = await _render_go_sum(
-            plan, folder, go, known_sums, facts.knowledge, client, f"{name}/go.sum"
+            plan, folder, go, known_sums, facts.knowledge, client, f"{name}/go.sum", packages
         )
         if new_sum != sums[name]:
             changes.append(FileChange(folder / "go.sum", f"{name}/go.sum", sums[name], new_sum))
@@ -626,7 +628,11 @@ _TIDY_ROUNDS = 4
 
 
 async def _tidy_requirements(
-    problem: Problem, result: Solution, names: Mapping[str, Path], client: ProxyClient
+    problem: Problem,
+    result: Solution,
+    names: Mapping[str, Path],
+    client: ProxyClient,
+    memo: _PackageMemo,
 ) -> Problem | None:
     """Return problem with the requirements of each go >= 1.17 plugin the plan moves
     as ``go mod tidy`` leaves them (every module providing an imported package
@@ -649,7 +655,7 @@ async def _tidy_requirements(
             continue
         if not any(e.op == "require" for e in plan.edits):
             continue
-        _, _, imported = await _package_sums(plan, names[art.name], plan.go, client)
+        _, _, imported = await _package_sums(plan, names[art.name], plan.go, client, memo)
         selected = {e.path: e.version for e in plan.build_list.entries[1:]}
         stated = {r.path for r in plan.requires}
         add = sorted(p for p in imported if p not in stated and p in selected)
@@ -796,9 +802,16 @@ def _prefixes(path: str) -> list[str]:
     return ["/".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
+_PackageSums = tuple[set[ModuleVersion], set[ModuleVersion], set[str]]
+#: _package_sums answers already found, keyed by everything they depend on.
+_PackageMemo = dict[
+    tuple[str, BuildList, tuple[Requirement, ...], tuple[ReplaceSpec, ...], str], _PackageSums
+]
+
+
 async def _package_sums(
-    plan: Plan, folder: Path, go: str, client: ProxyClient
-) -> tuple[set[ModuleVersion], set[ModuleVersion], set[str]]:
+    plan: Plan, folder: Path, go: str, client: ProxyClient, memo: _PackageMemo
+) -> _PackageSums:
     """Return the modules whose zip sums, and those whose go.mod sums, ``go mod tidy``
     keeps for the packages of ``plan``'s main module (keepSums in
     cmd/go/internal/modload/init.go), and the paths of the modules that provide a
@@ -814,6 +827,16 @@ async def _package_sums(
     """
     bl = plan.build_list
     assert bl is not None
+    key = (folder.as_posix(), bl, plan.requires, plan.replaces, go)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = await _find_package_sums(plan, bl, folder, go, client)
+    return found
+
+
+async def _find_package_sums(
+    plan: Plan, bl: BuildList, folder: Path, go: str, client: ProxyClient
+) -> _PackageSums:
     main = bl.main.path
     selected = {e.path: e for e in bl.entries[1:]}
     roots = {r.path: r.version for r in plan.requires}
@@ -905,6 +928,7 @@ async def _render_go_sum(
     knowledge: Knowledge,
     client: ProxyClient,
     name: str,
+    memo: _PackageMemo,
 ) -> bytes:
     """Return the go.sum ``go mod tidy`` would leave for ``plan``'s build list: a
     ``/go.mod`` line for every module whose requirements the module graph loads, and
@@ -920,7 +944,7 @@ async def _render_go_sum(
         recorded = gosum.recorded_version(m, _replacement(plan.replaces, m))
         if recorded is not None:
             mod_lines.add(recorded)
-    zip_lines, pkg_mods, _ = await _package_sums(plan, folder, go, client)
+    zip_lines, pkg_mods, _ = await _package_sums(plan, folder, go, client, memo)
     mod_lines |= pkg_mods
 
     async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
