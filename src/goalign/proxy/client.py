@@ -1,8 +1,9 @@
 """Fetch module metadata and zips from GOPROXY, concurrently, through the caches.
 
 One :class:`ProxyClient` owns one ``httpx.AsyncClient`` (HTTP/2 where the server
-speaks it) and keeps at most ``max_in_flight`` requests open at once; Go keeps about
-GOMAXPROCS. It follows Go's proxy client (cmd/go/internal/modfetch/proxy.go) with
+speaks it; made, and httpx imported, only when a request goes over HTTP) and keeps at
+most ``max_in_flight`` requests open at once; Go keeps about GOMAXPROCS. It follows
+Go's proxy client (cmd/go/internal/modfetch/proxy.go) with
 these differences, all in goalign's favour or forced by what it is:
 
 - Transient failures (connection errors, resets, timeouts, truncated bodies, 5xx,
@@ -39,10 +40,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Final, Self, TypeVar, cast
-
-import h2.exceptions
-import httpx
+from typing import IO, TYPE_CHECKING, Any, Final, Self, TypeVar, cast
 
 from goalign import module, semver
 from goalign.errors import CacheError, InputError
@@ -70,6 +68,9 @@ from goalign.proxy.protocol import (
     url_path,
     version_file,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "ClientStats",
@@ -239,6 +240,7 @@ class ProxyClient:
         self._verify = verify
         self._own_http = http_client is None
         self._http = http_client
+        self._open = False
         self._slots = asyncio.Semaphore(max_in_flight)
         self._inflight: dict[tuple[str, ...], asyncio.Task[Any]] = {}
         self._warned: set[str] = set()
@@ -249,7 +251,16 @@ class ProxyClient:
     # --- lifetime ------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        self._open = True
+        return self
+
+    def _http_client(self) -> httpx.AsyncClient:
+        """Return the HTTP client, made on the first request: a run served from the
+        caches or a file:// proxy never imports httpx (a tenth of a second)."""
+        assert self._open, "ProxyClient used outside 'async with'"
         if self._http is None:
+            import httpx
+
             self._http = httpx.AsyncClient(
                 http2=True,
                 verify=self._verify,
@@ -261,7 +272,7 @@ class ProxyClient:
                 ),
                 headers={"User-Agent": "goalign", "Accept-Encoding": "identity"},
             )
-        return self
+        return self._http
 
     async def __aexit__(
         self,
@@ -281,6 +292,7 @@ class ProxyClient:
         if self._own_http and self._http is not None:
             await self._http.aclose()
             self._http = None
+        self._open = False
 
     # --- the questions -------------------------------------------------------------
 
@@ -672,7 +684,10 @@ class ProxyClient:
         sink: IO[bytes] | None,
     ) -> bytes:
         """Return one HTTP attempt's body; raise _Retry for what may pass on a retry."""
-        assert self._http is not None, "ProxyClient used outside 'async with'"
+        import h2.exceptions
+        import httpx
+
+        http = self._http_client()
         url = proxy.url(rel)
         shown = proxy.shown(rel)
         try:
@@ -680,9 +695,9 @@ class ProxyClient:
                 for _ in range(_MAX_REDIRECTS + 1):
                     auth = self._authorization(proxy, url)
                     headers = {"Authorization": auth} if auth else {}
-                    request = self._http.build_request("GET", url, headers=headers)
+                    request = http.build_request("GET", url, headers=headers)
                     self.stats.requests += 1
-                    response = await self._http.send(request, stream=True)
+                    response = await http.send(request, stream=True)
                     try:
                         if response.is_redirect and "location" in response.headers:
                             url, shown = self._redirect(proxy, url, response, subject)
@@ -776,6 +791,8 @@ class ProxyClient:
     async def _status_error(self, response: httpx.Response, shown: str, subject: str) -> Exception:
         """Return the error for a reply that is not 200, quoting its body as Go does."""
         status = response.status_code
+        import httpx
+
         reason = response.reason_phrase or httpx.codes.get_reason_phrase(status)
         detail = await _error_detail(response)
         text = f"{subject}: reading {shown}: {status} {reason}".rstrip()
@@ -793,6 +810,8 @@ class ProxyClient:
         return error
 
     def _httpx_timeout(self) -> httpx.Timeout:
+        import httpx
+
         t = self.timeouts
         return httpx.Timeout(connect=t.connect, read=t.read, write=t.read, pool=t.connect)
 
@@ -802,6 +821,9 @@ _NETWORK_HINT: Final = "check the network and GOPROXY, or use --offline to work 
 
 def _translate(err: Exception, subject: str, shown: str) -> tuple[ProxyError, bool]:
     """Return the ProxyError for an httpx exception, and whether a retry may help."""
+    import h2.exceptions
+    import httpx
+
     prefix = f"{subject}: reading {shown}: "
     if isinstance(err, httpx.TimeoutException):
         what = {
@@ -870,17 +892,22 @@ def _first_line(err: BaseException) -> str:
         if os_error is not None:
             text = (getattr(os_error, "strerror", None) or str(os_error)).strip()
     if not text:
-        text = _QUIET.get(type(err), type(err).__name__)
+        text = _quiet(type(err))
     return text.splitlines()[0]
 
 
-_QUIET: Final[dict[type[BaseException], str]] = {
-    httpx.ReadError: "the connection broke while reading the response",
-    httpx.WriteError: "the connection broke while sending the request",
-    httpx.CloseError: "the connection broke while closing",
-    httpx.ConnectError: "the connection failed",
-    httpx.RemoteProtocolError: "the server broke the HTTP protocol",
-}
+def _quiet(kind: type[BaseException]) -> str:
+    """Return what an httpx error that carries no text means."""
+    import httpx
+
+    said: dict[type[BaseException], str] = {
+        httpx.ReadError: "the connection broke while reading the response",
+        httpx.WriteError: "the connection broke while sending the request",
+        httpx.CloseError: "the connection broke while closing",
+        httpx.ConnectError: "the connection failed",
+        httpx.RemoteProtocolError: "the server broke the HTTP protocol",
+    }
+    return said.get(kind, kind.__name__)
 
 
 def _retry_after(value: str | None) -> float | None:
