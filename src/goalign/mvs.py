@@ -37,6 +37,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, cmp_to_key
+from typing import NamedTuple
 
 from goalign import gover
 from goalign.errors import GoalignError, InputError, InvalidPath, ModuleError, ResolutionError
@@ -363,11 +364,11 @@ class ModuleGraph:
 # --- build lists ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class BuildListEntry:
+class BuildListEntry(NamedTuple):
     """One line of ``go list -m all``: a module, its selected version, its replacement.
 
-    The main module has version "". A directory replacement has version "".
+    The main module has version "". A directory replacement has version "". (A named
+    tuple: the solver makes hundreds of thousands of them.)
     """
 
     path: str
@@ -870,14 +871,18 @@ class GraphLoader:
     # -- results
 
     def _entries(self) -> tuple[BuildListEntry, ...]:
-        entries = [BuildListEntry(self._main.path, "")]
-        for path in self._graph.selected_paths():
-            if path == self._main.path or gover.is_toolchain(path):
-                continue
-            version = self._graph.selected(path)
-            # Most main modules replace nothing: skip building a node to look up.
-            r = self.replacement(ModuleVersion(path, version)) if self._replace else None
-            entries.append(BuildListEntry(path, version, r))
+        main = self._main.path
+        selected = self._graph._selected
+        paths = sorted(p for p in selected if p != main and not gover.is_toolchain(p))
+        # Most main modules replace nothing: skip building a node to look up.
+        if not self._replace:
+            return (BuildListEntry(main, ""), *[BuildListEntry(p, selected[p]) for p in paths])
+        entries = [BuildListEntry(main, "")]
+        for path in paths:
+            version = selected[path]
+            entries.append(
+                BuildListEntry(path, version, self.replacement(ModuleVersion(path, version)))
+            )
         return tuple(entries)
 
     def _stale_roots(self) -> list[str]:

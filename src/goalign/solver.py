@@ -468,6 +468,9 @@ class _Search:
         self.best: tuple[Cost, tuple[tuple[str, str, str], ...], _State] | None = None
         self.dead: list[_DeadEnd] = []
         self.downgrade = problem.strategy == "downgrade"
+        self.mains = frozenset(b.module for b in bases)
+        # (evaluation, targets) -> whether it selects them (both kept alive for their ids)
+        self._agrees: dict[tuple[int, int], tuple[_Eval, Mapping[str, str], bool]] = {}
 
     # -- facts
 
@@ -825,12 +828,18 @@ class _Search:
                 if s != root.version:
                     return self.repair(st, i, ev, root.path, root.version, "requires")
         # 2. Every shared module agrees with its target (host version, pin, or chosen).
+        # An artifact that cannot move and selects its targets (a frozen host: they are
+        # its build list) cannot violate one, so only the others are scanned; it joins
+        # the owners of the modules they link, for step 3.
         have: dict[str, list[tuple[int, str]]] = {}
-        mains = {b.module for b in self.bases}
+        still: list[tuple[int, BuildList]] = []
         for i, ev in enumerate(evals):
             assert ev.bl is not None
+            if self.bases[i].frozen and self._selects_targets(ev, st.targets):
+                still.append((i, ev.bl))
+                continue
             for e in ev.bl.entries[1:]:
-                if e.path not in mains:
+                if e.path not in self.mains:
                     have.setdefault(e.path, []).append((i, e.version))
         for path in sorted(have):
             owners = have[path]
@@ -845,6 +854,7 @@ class _Search:
         # 3. One replacement per shared module.
         for path in sorted(have):
             owners = have[path]
+            owners = sorted([(i, x.version) for i, bl in still if (x := bl.get(path))] + owners)
             if len(owners) < 2:
                 continue
             seen = {self.replacement_of(i, evals[i], path) for i, _ in owners}
@@ -862,6 +872,22 @@ class _Search:
                 )
                 return []
         return None
+
+    def _selects_targets(self, ev: _Eval, targets: Mapping[str, str]) -> bool:
+        """Report whether ev's build list selects the target of every module it has."""
+        assert ev.bl is not None
+        key = (id(ev), id(targets))
+        if key not in self._agrees:
+            self._agrees[key] = (
+                ev,
+                targets,
+                all(
+                    targets.get(e.path) == e.version
+                    for e in ev.bl.entries[1:]
+                    if e.path not in self.mains
+                ),
+            )
+        return self._agrees[key][2]
 
     def replacement_of(self, i: int, ev: _Eval, path: str) -> str:
         assert ev.bl is not None
