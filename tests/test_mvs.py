@@ -1009,9 +1009,9 @@ def test_selected_version_is_highest_node(universe: Universe) -> None:
         assert ModuleVersion(path, graph.selected(path)) in graph
 
 
-def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object]]]:
+def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object, object]]]:
     graph = loader.graph
-    edges = [(m, graph.required_by(m)) for m in graph.nodes()]
+    edges = [(m, graph.required_by(m), graph.requirers(m)) for m in graph.nodes()]
     try:
         return loader.build_list().format(), edges
     except GoalignError as error:
@@ -1022,8 +1022,9 @@ def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object]
 @given(universe=universes(), data=st.data())
 def test_extended_loader_equals_a_fresh_load(universe: Universe, data: st.DataObject) -> None:
     """Growing a finished load by one requirement (a new path, or a required path at
-    another version) gives the graph, build list and errors a fresh load of the edited
-    go.mod gives, whenever growing is allowed, and leaves the first load as it was."""
+    another version) gives the graph (requirements and requirers), build list and
+    errors a fresh load of the edited go.mod gives, whenever growing is allowed, and
+    leaves the first load as it was."""
     every = [module(f"{p}{n}") for p in "abcde" for n in (1, 2, 3)]
     stated = {r.mod.path for r in modfile.parse(universe.main).require}
     moves = [m for m in every if m.path in stated]
@@ -1031,6 +1032,9 @@ def test_extended_loader_equals_a_fresh_load(universe: Universe, data: st.DataOb
         st.sampled_from(moves) if moves and data.draw(st.booleans()) else st.sampled_from(every)
     )
     parent = _fed(GraphLoader(modfile.parse(universe.main)), universe)
+    if data.draw(st.booleans()):
+        # The grown graph then keeps the parent's reverse index up to date.
+        parent.graph.requirers(parent.graph.main)
     grown = parent.extended([required])
     before = _result(parent)
     edited = modfile.parse(universe.main)

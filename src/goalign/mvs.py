@@ -217,8 +217,9 @@ class ModuleGraph:
         self._main = main
         # node -> its requirements in go.mod order, None until its go.mod is read
         self._requires: dict[ModuleVersion, tuple[ModuleVersion, ...] | None] = {main: None}
-        # node -> the nodes that require it, built when first asked for after a change
-        self._reverse: dict[ModuleVersion, dict[ModuleVersion, None]] | None = None
+        # node -> the nodes that require it: built when first asked for, then kept up to
+        # date as requirements are added (and shared by copies, its values immutable)
+        self._reverse: dict[ModuleVersion, tuple[ModuleVersion, ...]] | None = None
         self._selected: dict[str, str] = {}
         self._select(main)
 
@@ -227,7 +228,7 @@ class ModuleGraph:
         g = ModuleGraph.__new__(ModuleGraph)
         g._main = self._main
         g._requires = dict(self._requires)
-        g._reverse = None
+        g._reverse = None if self._reverse is None else dict(self._reverse)
         g._selected = dict(self._selected)
         return g
 
@@ -257,13 +258,21 @@ class ModuleGraph:
                 g._select(m)
         return g
 
-    def _requirers(self) -> dict[ModuleVersion, dict[ModuleVersion, None]]:
+    def _requirers(self) -> dict[ModuleVersion, tuple[ModuleVersion, ...]]:
         if self._reverse is None:
-            self._reverse = {}
+            reverse: dict[ModuleVersion, dict[ModuleVersion, None]] = {}
             for m, reqs in self._requires.items():
                 for r in reqs or ():
-                    self._reverse.setdefault(r, {})[m] = None
+                    reverse.setdefault(r, {})[m] = None
+            self._reverse = {r: tuple(ms) for r, ms in reverse.items()}
         return self._reverse
+
+    def _add_requirer(self, r: ModuleVersion, m: ModuleVersion) -> None:
+        """Record the edge m -> r in the reverse index, if there is one."""
+        if self._reverse is not None:
+            have = self._reverse.get(r, ())
+            if m not in have:
+                self._reverse[r] = (*have, m)
 
     def _select(self, m: ModuleVersion) -> None:
         have = self._selected.get(m.path, "none")
@@ -276,10 +285,10 @@ class ModuleGraph:
         if self._requires[m] is not None:
             raise AssertionError(f"internal error: requirements of {m} already set")
         self._requires[m] = tuple(reqs)
-        self._reverse = None
         for r in reqs:
             self._requires.setdefault(r, None)
             self._select(r)
+            self._add_requirer(r, m)
 
     @property
     def main(self) -> ModuleVersion:
@@ -696,6 +705,9 @@ class GraphLoader:
             child._loaded = {m: s for m, s in self._loaded.items() if m in reach}
             child._enqueued = {e for e in self._enqueued if e[0] in reach}
         else:
+            # Children share what their parent built: the search asks most graphs for
+            # the requirers of some node, and copying the index beats rebuilding it.
+            self._graph._requirers()
             child._graph = self._graph._copy()
             child._graph._requires[self._main] = child._roots
             child._loaded = dict(self._loaded)
@@ -704,7 +716,7 @@ class GraphLoader:
         for r in required:
             graph._requires.setdefault(r, None)
             graph._select(r)
-        graph._reverse = None
+            graph._add_requirer(r, self._main)
         child._summaries = dict(self._summaries)
         child._failed = {}
         child._waiting = {}
