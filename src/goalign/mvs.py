@@ -431,6 +431,16 @@ class BuildList:
     def _by_path(self) -> dict[str, BuildListEntry]:
         return {entry.path: entry for entry in self.entries}
 
+    @cached_property
+    def versions(self) -> dict[str, str]:
+        """Return module path -> selected version, for every entry but the main module's."""
+        return {entry.path: entry.version for entry in self.entries[1:]}
+
+    @cached_property
+    def replaces(self) -> bool:
+        """Report whether any entry is replaced."""
+        return any(entry.replacement is not None for entry in self.entries)
+
     def format(self) -> str:
         """Return the text ``go list -m all`` prints on stdout, byte for byte."""
         return "".join(entry.format() + "\n" for entry in self.entries)

@@ -829,32 +829,35 @@ class _Search:
                     return self.repair(st, i, ev, root.path, root.version, "requires")
         # 2. Every shared module agrees with its target (host version, pin, or chosen).
         # An artifact that cannot move and selects its targets (a frozen host: they are
-        # its build list) cannot violate one, so only the others are scanned; it joins
-        # the owners of the modules they link, for step 3.
-        have: dict[str, list[tuple[int, str]]] = {}
-        still: list[tuple[int, BuildList]] = []
+        # its build list) cannot violate one, so only the others are scanned, and of
+        # theirs only the modules off target (a set difference, most are on it).
+        targets = st.targets
+        off: dict[str, list[tuple[int, str]]] = {}  # on a target, but another version
+        free: dict[str, list[tuple[int, str]]] = {}  # no target yet
         for i, ev in enumerate(evals):
             assert ev.bl is not None
-            if self.bases[i].frozen and self._selects_targets(ev, st.targets):
-                still.append((i, ev.bl))
+            if self.bases[i].frozen and self._selects_targets(ev, targets):
                 continue
-            for e in ev.bl.entries[1:]:
-                if e.path not in self.mains:
-                    have.setdefault(e.path, []).append((i, e.version))
-        for path in sorted(have):
-            owners = have[path]
-            target = st.targets.get(path)
-            if target is None:
-                if len(owners) < 2 or len({v for _, v in owners}) == 1:
-                    continue
-                return self.choose_target(st, path, owners)
-            for i, v in owners:
-                if v != target:
-                    return self.repair(st, i, evals[i], path, target, "target")
+            for path, v in ev.bl.versions.items() - targets.items():
+                if path not in self.mains:
+                    (off if path in targets else free).setdefault(path, []).append((i, v))
+        split = [p for p, owners in free.items() if len({v for _, v in owners}) > 1]
+        for path in sorted([*off, *split]):
+            if path in off:
+                i = off[path][0][0]
+                return self.repair(st, i, evals[i], path, targets[path], "target")
+            return self.choose_target(st, path, free[path])
         # 3. One replacement per shared module.
+        if not any(ev.bl is not None and ev.bl.replaces for ev in evals):
+            return None
+        have: dict[str, list[tuple[int, str]]] = {}
+        for i, ev in enumerate(evals):
+            assert ev.bl is not None
+            for path, v in ev.bl.versions.items():
+                if path not in self.mains:
+                    have.setdefault(path, []).append((i, v))
         for path in sorted(have):
             owners = have[path]
-            owners = sorted([(i, x.version) for i, bl in still if (x := bl.get(path))] + owners)
             if len(owners) < 2:
                 continue
             seen = {self.replacement_of(i, evals[i], path) for i, _ in owners}
