@@ -253,8 +253,12 @@ class ModuleGraph:
         for m in self._requires:
             if m in nodes:
                 g._requires[m] = self._requires[m]
-        for m in g._requires:
-            if m != self._main:
+        # A path whose selected node stays keeps its version; only the others compare.
+        selected = self._selected
+        kept = {m.path: m.version for m in nodes if selected.get(m.path) == m.version}
+        g._selected.update(kept)
+        for m in nodes:
+            if m.path not in kept:
                 g._select(m)
         return g
 
@@ -403,43 +407,53 @@ class BuildListEntry(NamedTuple):
 class BuildList:
     """A main module's build list: the main module first, then other paths sorted.
 
-    ``graph`` is the module graph it was selected from (``go`` and ``toolchain``
-    are in the graph, never in the list). ``warnings`` are the lines Go prints on
-    stderr before the list, without the ``go: `` prefix.
+    ``versions`` maps every other listed path to its selected version, and
+    ``replaced`` gives a module's replacement (None: the main module replaces
+    nothing); the entries are made from them when first asked for, since the
+    solver looks at hundreds of build lists through ``versions`` alone. ``graph``
+    is the module graph it was selected from (``go`` and ``toolchain`` are in the
+    graph, never in the list). ``warnings`` are the lines Go prints on stderr
+    before the list, without the ``go: `` prefix.
     """
 
-    entries: tuple[BuildListEntry, ...]
+    main_path: str
+    versions: Mapping[str, str]
     graph: ModuleGraph
     warnings: tuple[str, ...] = ()
+    replaced: Callable[[ModuleVersion], ModuleVersion | None] | None = None
+
+    @cached_property
+    def entries(self) -> tuple[BuildListEntry, ...]:
+        """Return the list's lines: the main module's, then the others by path."""
+        return (self.main, *[self._entry(p, self.versions[p]) for p in sorted(self.versions)])
+
+    def _entry(self, path: str, version: str) -> BuildListEntry:
+        if self.replaced is None:
+            return BuildListEntry(path, version)
+        return BuildListEntry(path, version, self.replaced(ModuleVersion(path, version)))
 
     @property
     def main(self) -> BuildListEntry:
         """Return the main module's entry."""
-        return self.entries[0]
+        return BuildListEntry(self.main_path, "")
 
     def __iter__(self) -> Iterator[BuildListEntry]:
         return iter(self.entries)
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.versions) + 1
 
     def get(self, path: str) -> BuildListEntry | None:
         """Return the entry for module path, or None if the list has none."""
-        return self._by_path.get(path)
-
-    @cached_property
-    def _by_path(self) -> dict[str, BuildListEntry]:
-        return {entry.path: entry for entry in self.entries}
-
-    @cached_property
-    def versions(self) -> dict[str, str]:
-        """Return module path -> selected version, for every entry but the main module's."""
-        return {entry.path: entry.version for entry in self.entries[1:]}
+        if path == self.main_path:
+            return self.main
+        version = self.versions.get(path)
+        return None if version is None else self._entry(path, version)
 
     @cached_property
     def replaces(self) -> bool:
         """Report whether any entry is replaced."""
-        return any(entry.replacement is not None for entry in self.entries)
+        return self.replaced is not None and any(e.replacement for e in self.entries)
 
     def format(self) -> str:
         """Return the text ``go list -m all`` prints on stdout, byte for byte."""
@@ -892,20 +906,11 @@ class GraphLoader:
 
     # -- results
 
-    def _entries(self) -> tuple[BuildListEntry, ...]:
-        main = self._main.path
-        selected = self._graph._selected
-        paths = sorted(p for p in selected if p != main and not gover.is_toolchain(p))
-        # Most main modules replace nothing: skip building a node to look up.
-        if not self._replace:
-            return (BuildListEntry(main, ""), *[BuildListEntry(p, selected[p]) for p in paths])
-        entries = [BuildListEntry(main, "")]
-        for path in paths:
-            version = selected[path]
-            entries.append(
-                BuildListEntry(path, version, self.replacement(ModuleVersion(path, version)))
-            )
-        return tuple(entries)
+    def _versions(self) -> dict[str, str]:
+        versions = dict(self._graph._selected)
+        for path in (self._main.path, "go", "toolchain"):
+            versions.pop(path, None)
+        return versions
 
     def _stale_roots(self) -> list[str]:
         stale: list[str] = []
@@ -950,7 +955,13 @@ class GraphLoader:
             raise RuntimeError("build_list called before every wanted go.mod was fed")
         if self._early is not None:
             raise self._early
-        listing = BuildList(self._entries(), self._graph, self.warnings)
+        listing = BuildList(
+            self._main.path,
+            self._versions(),
+            self._graph,
+            self.warnings,
+            self.replacement if self._replace else None,
+        )
         partial = None if self._stops_before_listing else listing
         if self._failed:
             chain = self._graph.find_path(lambda m: m in self._failed)
