@@ -938,8 +938,8 @@ async def _render_go_sum(
     graph = bl.graph
     main = graph.main
     mod_lines: set[ModuleVersion] = set()
-    for m in graph.nodes():
-        if m == main or m.path in ("go", "toolchain") or graph.required_by(m) is None:
+    for m in graph.read():
+        if m == main or m.path in ("go", "toolchain"):
             continue
         recorded = gosum.recorded_version(m, _replacement(plan.replaces, m))
         if recorded is not None:
@@ -947,24 +947,35 @@ async def _render_go_sum(
     zip_lines, pkg_mods, _ = await _package_sums(plan, folder, go, client, memo)
     mod_lines |= pkg_mods
 
-    async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
+    # Most hashes are in some go.sum already; only the others are computed, concurrently.
+    entries: list[tuple[str, str, str]] = []
+    unknown: list[ModuleVersion] = []
+    for m in mod_lines:
         h1 = known.get((m.path, m.version + "/go.mod"))
         if h1 is None:
-            data = knowledge.gomods.get(m)
-            if data is None:
-                data = await client.mod(m.path, m.version)
-            h1 = gosum.hash_go_mod(data)
-        return m.path, m.version + "/go.mod", h1
-
-    async def zip_hash(m: ModuleVersion) -> tuple[str, str, str]:
+            unknown.append(m)
+        else:
+            entries.append((m.path, m.version + "/go.mod", h1))
+    zips: list[ModuleVersion] = []
+    for m in zip_lines:
         h1 = known.get((m.path, m.version))
         if h1 is None:
-            zipped = await client.zip(m.path, m.version)
-            h1 = gosum.hash_zip(zipped, name=f"{m} zip")
-        return m.path, m.version, h1
+            zips.append(m)
+        else:
+            entries.append((m.path, m.version, h1))
 
-    entries = await asyncio.gather(
-        *(mod_hash(m) for m in sorted(mod_lines, key=str)),
-        *(zip_hash(m) for m in sorted(zip_lines, key=str)),
+    async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
+        data = knowledge.gomods.get(m)
+        if data is None:
+            data = await client.mod(m.path, m.version)
+        return m.path, m.version + "/go.mod", gosum.hash_go_mod(data)
+
+    async def zip_hash(m: ModuleVersion) -> tuple[str, str, str]:
+        zipped = await client.zip(m.path, m.version)
+        return m.path, m.version, gosum.hash_zip(zipped, name=f"{m} zip")
+
+    entries += await asyncio.gather(
+        *(mod_hash(m) for m in sorted(unknown, key=str)),
+        *(zip_hash(m) for m in sorted(zips, key=str)),
     )
     return gosum.GoSum(entries).format()

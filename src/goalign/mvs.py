@@ -317,6 +317,11 @@ class ModuleGraph:
         """Return every module@version in the graph, in ModSort order."""
         return mod_sort(self._requires)
 
+    def read(self) -> list[ModuleVersion]:
+        """Return the nodes whose go.mod was read (the main module's included), in no
+        particular order."""
+        return [m for m, reqs in self._requires.items() if reqs is not None]
+
     def required_by(self, m: ModuleVersion) -> tuple[ModuleVersion, ...] | None:
         """Return m's requirements in go.mod order, or None if they were never read.
 
