@@ -163,6 +163,28 @@ def test_moves_table(reports: dict[str, report.Report]) -> None:
     assert cache.direction == "up"
 
 
+def test_moves_too_wide_for_a_table_are_listed(reports: dict[str, report.Report]) -> None:
+    rep = reports["three-plugins-safe"]
+    table = report.to_text(rep)
+    # The table needs exactly 111 columns: at 111 it is printed whole, at 110 each
+    # module gets a line instead of a table with cut cells.
+    assert report.to_text(rep, width=111) == table
+    assert max(len(x) for x in table.split("\n\nedits:")[0].splitlines()) == 111
+    listed = report.to_text(rep, width=110)
+    assert "direction" not in listed
+    assert (
+        "  example.com/three-plugins/cache (up, safe): plugins/b v1.0.0 -> v1.1.0, "
+        "plugins/c v1.1.0\n"
+    ) in listed
+    assert (
+        "  example.com/three-plugins/log (up, safe): host v1.2.0, "
+        "plugins/a v1.1.0 -> v1.2.0, plugins/b v1.2.0, plugins/c v1.2.0\n"
+    ) in listed
+    assert listed.split("edits:")[1] == table.split("edits:")[1]
+    coloured = report.to_text(rep, width=110, color=True)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == listed
+
+
 def test_cli_quiet_verbose_exclusive_and_no_colour_on_a_pipe(tmp_path: Path) -> None:
     scenario = BY_NAME["behind"]
     host, plugins = _args(scenario)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -345,11 +346,42 @@ def _console(buffer: io.StringIO, *, color: bool, width: int) -> Console:
     )
 
 
+def _headers(report: Report) -> list[str]:
+    """Return the table's artifact column headers."""
+    return [
+        f"{name} (host)" if name == report.host and name != "host" else name
+        for name in report.artifacts
+    ]
+
+
+def _table_width(report: Report, rows: Sequence[Move]) -> int:
+    """Return the width the moves table needs with no cell cut (one space each side
+    of a column rule; an upper bound for rich's layout)."""
+    columns = [
+        ["module", *(r.module for r in rows)],
+        *([h, *(r.cells[k] for r in rows)] for k, h in enumerate(_headers(report))),
+        ["direction", *(r.direction for r in rows)],
+        ["risk", *(r.risk for r in rows)],
+    ]
+    return sum(max(cell_len(c) for c in column) for column in columns) + 3 * (len(columns) - 1)
+
+
+def _move_line(report: Report, row: Move) -> Text:
+    """Return a move as one line: ``module (direction, risk): artifact before -> after, ...``."""
+    line = Text("  ")
+    line.append(row.module, style="bold" if row.moved else "")
+    line.append(f" ({row.direction}, {row.risk}):" if row.moved else ":")
+    held = [(n, c) for n, c in zip(_headers(report), row.cells, strict=True) if c != "-"]
+    for k, (name, cell) in enumerate(held):
+        line.append(f"{',' if k else ''} {name} ")
+        line.append(cell, style="yellow" if "->" in cell else "")
+    return line
+
+
 def _moves_table(report: Report, rows: Sequence[Move]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("module", no_wrap=True)
-    for name in report.artifacts:
-        header = f"{name} (host)" if name == report.host and name != "host" else name
+    for header in _headers(report):
         table.add_column(header, no_wrap=True)
     table.add_column("direction", no_wrap=True)
     table.add_column("risk", no_wrap=True)
@@ -389,36 +421,53 @@ def to_text(
     ``color`` adds ANSI styles; ``width`` bounds the table (a column never wraps).
     """
     buffer = io.StringIO()
-    con = _console(buffer, color=color, width=width)
+    rich_console = _console(buffer, color=color, width=width)
+
+    def line(text: Text | None = None) -> None:
+        # Without colour a printable line is written as it is: rich would print the
+        # same (lines are never wrapped), much slower.
+        if text is None:
+            buffer.write("\n")
+        elif not color and text.plain.isprintable():
+            buffer.write(text.plain + "\n")
+        else:
+            rich_console.print(text)
+
     s = report.solution
     head_style = {"aligned": "green", "impossible": "red"}.get(report.status, "yellow")
-    con.print(Text(summary(report), style=f"bold {head_style}"))
+    line(Text(summary(report), style=f"bold {head_style}"))
     if quiet:
         return buffer.getvalue()
-    con.print(Text(f"host: {report.host}; plugins: {', '.join(report.plugins)}"))
+    line(Text(f"host: {report.host}; plugins: {', '.join(report.plugins)}"))
     rows = moves(report)
     shown = rows if verbose else [r for r in rows if r.moved]
     if shown:
-        con.print()
+        line()
         title = "shared modules" if verbose else "shared modules that move"
-        con.print(Text(f"{title} ({len(shown)} of {len(rows)}):", style="bold"))
-        # Rendered apart so the padding rich leaves at the ends of lines can go.
-        table_buffer = io.StringIO()
-        _console(table_buffer, color=color, width=width).print(_moves_table(report, shown))
-        for table_line in table_buffer.getvalue().splitlines():
-            buffer.write(table_line.rstrip() + "\n")
+        line(Text(f"{title} ({len(shown)} of {len(rows)}):", style="bold"))
+        if _table_width(report, shown) <= width:
+            # Rendered apart so the padding rich leaves at the ends of lines can go.
+            table_buffer = io.StringIO()
+            _console(table_buffer, color=color, width=width).print(_moves_table(report, shown))
+            for table_line in table_buffer.getvalue().splitlines():
+                buffer.write(table_line.rstrip() + "\n")
+        else:
+            # Too many artifacts for a table that fits: cut cells would say nothing,
+            # so each module gets a line with the artifacts that link it.
+            for row in shown:
+                line(_move_line(report, row))
     if s.edits:
-        con.print()
-        con.print(Text("edits:", style="bold"))
+        line()
+        line(Text("edits:", style="bold"))
     for e in s.edits:
         risk = " (risky)" if e.risky else ""
         reason = f": {e.reason}" if e.reason else ""
         edit_line = Text(f"  {e.artifact}: {e.op} {e.module} {e.from_} -> {e.to}")
         edit_line.append(risk, style="bold red")
         edit_line.append(reason)
-        con.print(edit_line)
+        line(edit_line)
     for v in s.violations:
-        con.print(
+        line(
             Text(
                 f"  {v.artifact}: violates {v.requirer} requires {v.module}@{v.required}"
                 f" (pinned {v.pinned})",
@@ -426,20 +475,20 @@ def to_text(
             )
         )
     for c in s.conflicts:
-        con.print()
-        con.print(Text(f"conflict: {c.module}: {c.explanation}", style="bold red"))
+        line()
+        line(Text(f"conflict: {c.module}: {c.explanation}", style="bold red"))
         for d in c.demands:
-            con.print(Text(f"  {d.format()}"))
+            line(Text(f"  {d.format()}"))
         if verbose and c.tried:
-            con.print(Text(f"  tried: {', '.join(c.tried)}"))
+            line(Text(f"  tried: {', '.join(c.tried)}"))
         for option in c.options:
-            con.print(Text(f"  option: {option}", style="cyan"))
+            line(Text(f"  option: {option}", style="cyan"))
     if verbose:
-        con.print()
-        con.print(Text(_stats_line(report), style="dim"))
+        line()
+        line(Text(_stats_line(report), style="dim"))
     diffs = "".join(_diff(c) for c in report.changes)
     if diffs:
-        con.print()
+        line()
         # Written as they are (rich would expand the tabs of go.mod blocks), so the
         # diff stays one that applies.
         for diff_line in diffs.splitlines(keepends=True):
