@@ -431,6 +431,10 @@ class _DeadEnd:
 
 Assign = tuple[tuple[str, str], ...]
 Cost = tuple[int, int, int, int]
+# A broken rule: ("requires", artifact, path, version its go.mod states), ("target",
+# artifact, path, target), ("choose", -1, path, owners with their versions) or
+# ("replaced", artifact, path, "").
+_Violated = tuple[str, int, str, str | list[tuple[int, str]]] | None
 
 
 @dataclass(frozen=True)
@@ -469,8 +473,11 @@ class _Search:
         self.dead: list[_DeadEnd] = []
         self.downgrade = problem.strategy == "downgrade"
         self.mains = frozenset(b.module for b in bases)
-        # (evaluation, targets) -> whether it selects them (both kept alive for their ids)
-        self._agrees: dict[tuple[int, int], tuple[_Eval, Mapping[str, str], bool]] = {}
+        # ids of (evaluations..., targets) -> them (kept alive for their ids), and the
+        # first rule they break
+        self._violations: dict[
+            tuple[int, ...], tuple[list[_Eval], Mapping[str, str], _Violated]
+        ] = {}
 
     # -- facts
 
@@ -817,21 +824,53 @@ class _Search:
 
     def violation(self, st: _State, evals: list[_Eval]) -> list[_State] | None:
         """Return the branches for the first violation, or None when there is none."""
+        found = self._first_violation(evals, st.targets)
+        if found is None:
+            return None
+        kind, i, path, detail = found
+        if kind == "requires" or kind == "target":
+            assert isinstance(detail, str)
+            return self.repair(st, i, evals[i], path, detail, kind)
+        if kind == "choose":
+            assert not isinstance(detail, str)
+            return self.choose_target(st, path, detail)
+        self.dead.append(
+            _DeadEnd(
+                st.depth,
+                self.bases[i].art.name,
+                path,
+                None,
+                (),
+                f"{path} is replaced differently across artifacts",
+            )
+        )
+        return []
+
+    def _first_violation(self, evals: list[_Eval], targets: Mapping[str, str]) -> _Violated:
+        """Return the first rule these build lists break under these targets, or None.
+
+        It depends on nothing else, and the search meets the same pair again (a
+        variable fixed where it stands keeps its build list), so it is kept.
+        """
+        key = (*(id(ev) for ev in evals), id(targets))
+        kept = self._violations.get(key)
+        if kept is None:
+            kept = self._violations[key] = (evals, targets, self._find_violation(evals, targets))
+        return kept[2]
+
+    def _find_violation(self, evals: list[_Eval], targets: Mapping[str, str]) -> _Violated:
         # 1. Every root must be its path's selected version (go mod tidy's rule).
         for i, ev in enumerate(evals):
             assert ev.loader is not None
-            assert ev.bl is not None
             for root in ev.loader.roots:
                 if gover.is_toolchain(root.path):
                     continue
-                s = ev.loader.graph.selected(root.path)
-                if s != root.version:
-                    return self.repair(st, i, ev, root.path, root.version, "requires")
+                if ev.loader.graph.selected(root.path) != root.version:
+                    return ("requires", i, root.path, root.version)
         # 2. Every shared module agrees with its target (host version, pin, or chosen).
         # An artifact that cannot move and selects its targets (a frozen host: they are
         # its build list) cannot violate one, so only the others are scanned, and of
         # theirs only the modules off target (a set difference, most are on it).
-        targets = st.targets
         off: dict[str, list[tuple[int, str]]] = {}  # on a target, but another version
         free: dict[str, list[tuple[int, str]]] = {}  # no target yet
         for i, ev in enumerate(evals):
@@ -844,9 +883,8 @@ class _Search:
         split = [p for p, owners in free.items() if len({v for _, v in owners}) > 1]
         for path in sorted([*off, *split]):
             if path in off:
-                i = off[path][0][0]
-                return self.repair(st, i, evals[i], path, targets[path], "target")
-            return self.choose_target(st, path, free[path])
+                return ("target", off[path][0][0], path, targets[path])
+            return ("choose", -1, path, free[path])
         # 3. One replacement per shared module.
         if not any(ev.bl is not None and ev.bl.replaces for ev in evals):
             return None
@@ -858,39 +896,17 @@ class _Search:
                     have.setdefault(path, []).append((i, v))
         for path in sorted(have):
             owners = have[path]
-            if len(owners) < 2:
-                continue
-            seen = {self.replacement_of(i, evals[i], path) for i, _ in owners}
-            if len(seen) > 1:
-                i = owners[-1][0]
-                self.dead.append(
-                    _DeadEnd(
-                        st.depth,
-                        self.bases[i].art.name,
-                        path,
-                        None,
-                        (),
-                        f"{path} is replaced differently across artifacts",
-                    )
-                )
-                return []
+            if (
+                len(owners) > 1
+                and len({self.replacement_of(i, evals[i], path) for i, _ in owners}) > 1
+            ):
+                return ("replaced", owners[-1][0], path, "")
         return None
 
     def _selects_targets(self, ev: _Eval, targets: Mapping[str, str]) -> bool:
         """Report whether ev's build list selects the target of every module it has."""
         assert ev.bl is not None
-        key = (id(ev), id(targets))
-        if key not in self._agrees:
-            self._agrees[key] = (
-                ev,
-                targets,
-                all(
-                    targets.get(e.path) == e.version
-                    for e in ev.bl.entries[1:]
-                    if e.path not in self.mains
-                ),
-            )
-        return self._agrees[key][2]
+        return all(targets.get(p) == v for p, v in ev.bl.versions.items() if p not in self.mains)
 
     def replacement_of(self, i: int, ev: _Eval, path: str) -> str:
         assert ev.bl is not None
