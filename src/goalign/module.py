@@ -19,6 +19,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from enum import Enum
 from typing import NamedTuple
@@ -106,8 +107,13 @@ def _is_utf8(s: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _elem_problem(elem: str, kind: _Kind) -> str:
-    """Return why elem is not a valid path element of this kind, or "" if it is."""
+    """Return why elem is not a valid path element of this kind, or "" if it is.
+
+    The checks are pure and paths repeat (every go.mod read names its requirements,
+    every cache lookup its module), so their answers are kept.
+    """
     if elem == "":
         return "empty path element"
     if elem.count(".") == len(elem):
@@ -132,6 +138,7 @@ def _elem_problem(elem: str, kind: _Kind) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _path_problem(path: str, kind: _Kind) -> str:
     """Return why path is not a valid path of this kind, or "" if it is."""
     if not _is_utf8(path):
@@ -151,6 +158,7 @@ def _path_problem(path: str, kind: _Kind) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _module_path_problem(path: str) -> str:
     problem = _path_problem(path, _Kind.MODULE)
     if problem:
