@@ -881,7 +881,14 @@ class _Search:
                 if path not in self.mains:
                     (off if path in targets else free).setdefault(path, []).append((i, v))
         split = [p for p, owners in free.items() if len({v for _, v in owners}) > 1]
-        for path in sorted([*off, *split]):
+
+        def above(path: str) -> bool:
+            return path in off and _cmp(path, off[path][0][1], targets[path]) > 0
+
+        # A module selected above its target is put right by moving what requires it,
+        # which the other repairs often do anyway: deciding it last keeps the search
+        # from working out the rest once for each way of deciding it.
+        for path in sorted([*off, *split], key=lambda p: (above(p), p)):
             if path in off:
                 return ("target", off[path][0][0], path, targets[path])
             return ("choose", -1, path, free[path])
