@@ -208,7 +208,9 @@ def _fmt(args: argparse.Namespace) -> int:
         type=Path,
         default=Path("."),
         metavar="DIRECTORY",
-        help="The main module's folder (holding go.mod; default: %(default)s).",
+        # Not %(default)s: parse_intermixed_args hides positionals' defaults while it
+        # reads the options, --help included.
+        help="The main module's folder (holding go.mod; default: .).",
     ),
     "proxy",
     "offline",
