@@ -236,6 +236,16 @@ def test_help_imports_no_heavy_library(args: list[str]) -> None:
     assert {"goalign.cli.app", "argparse"} <= modules  # the parsing sees real imports
     heavy = {"typer", "click", "pydantic", "httpx", "rich"}
     assert sorted(m for m in modules if m.split(".")[0] in heavy) == []
+    # Beyond what Python's own start-up imports (site may load .pth hooks), only the
+    # standard library and goalign.
+    bare = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "pass"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    added = {m.split(".")[0] for m in modules - imported_modules(bare.stderr)}
+    assert sorted(added - sys.stdlib_module_names - {"goalign"}) == []
 
 
 def test_imported_modules_sees_a_heavy_import() -> None:
