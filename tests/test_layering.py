@@ -39,6 +39,7 @@ CORE = sorted(
 
 # Modules that reach outside the process, or belong to the I/O edges of goalign.
 FORBIDDEN = {
+    "argparse",
     "asyncio",
     "glob",
     "goalign.cli",
