@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from list_bench import ROOT, go_sum, timed, universe
+from list_bench import ROOT, compile_goalign, go_sum, timed, universe
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -109,6 +109,7 @@ def measure_go(
 def measure_goalign(
     server: ProxyServer, folders: list[Path], work: Path, runs: int
 ) -> tuple[float, float, int, int, str]:
+    compile_goalign()
     colds, warms = [], []
     requests = warm_requests = 0
     cmd = [sys.executable, "-m", "goalign", "check", "--host", str(folders[0])]
