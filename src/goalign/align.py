@@ -738,8 +738,8 @@ def _known_hashes(files: Iterable[bytes | None]) -> dict[tuple[str, str], str]:
     for data in files:
         if data is None:
             continue
-        for path, version, h1 in gosum.parse(data, lax=True).entries():
-            out.setdefault((path, version), h1)
+        for key, h1 in gosum.parse(data, lax=True).first_hashes().items():
+            out.setdefault(key, h1)
     return out
 
 

@@ -51,6 +51,7 @@ whenever it reads a go.sum."""
 
 # Go splits a go.sum line with strings.Fields, i.e. at unicode.IsSpace. Python's own
 # str.split() also splits at U+001C..U+001F, which Go keeps inside a field.
+_PYTHON_ONLY_SPACE = re.compile("[\x1c-\x1f]")
 _FIELD_SEP = re.compile("[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 # archive/zip, which Go reads module zips with, knows only these two methods.
@@ -269,6 +270,9 @@ class GoSum:
                     f"invalid go.sum entry {path!r} {version!r} {h1!r}: "
                     "fields must be non-empty and contain no spaces"
                 )
+        self._add(path, version, h1)
+
+    def _add(self, path: str, version: str, h1: str) -> None:
         hashes = self._hashes.setdefault((path, version), [])
         if h1 not in hashes:
             hashes.append(h1)
@@ -312,6 +316,11 @@ class GoSum:
         """Return the recorded (path, version field) pairs in the order Go writes them."""
         return [ModuleVersion(p, v) for p, v in sorted(self._hashes, key=_sort_key)]
 
+    def first_hashes(self) -> dict[tuple[str, str], str]:
+        """Return (path, version field) -> the hash :meth:`entries` yields first for it,
+        without sorting the keys (for lookups, where order does not matter)."""
+        return {key: min(hashes, key=_utf8) for key, hashes in self._hashes.items()}
+
     def entries(self) -> Iterator[tuple[str, str, str]]:
         """Yield (path, version field, hash) in the order Go writes them."""
         for key in sorted(self._hashes, key=_sort_key):
@@ -346,8 +355,11 @@ def parse(data: bytes, path: str = "go.sum", *, lax: bool = False) -> GoSum:
     text = data.decode("utf-8", "surrogateescape")
     result = GoSum()
     problems: list[str] = []
+    # On ASCII text without \x1c-\x1f (spaces to Python, not to Go) str.split splits
+    # exactly where Go does, many times faster than the pattern.
+    fast = text.isascii() and not _PYTHON_ONLY_SPACE.search(text)
     for lineno, line in enumerate(text.split("\n"), start=1):
-        fields = [f for f in _FIELD_SEP.split(line) if f]
+        fields = line.split() if fast else [f for f in _FIELD_SEP.split(line) if f]
         if not fields:
             continue
         if len(fields) != 3:
@@ -356,7 +368,7 @@ def parse(data: bytes, path: str = "go.sum", *, lax: bool = False) -> GoSum:
             continue
         if fields[2] == EMPTY_GO_MOD_HASH:
             continue
-        result.add(fields[0], fields[1], fields[2])
+        result._add(fields[0], fields[1], fields[2])  # split at whitespace: valid fields
     if problems:
         raise GoSumError("malformed go.sum:\n" + "\n".join(problems))
     return result
