@@ -913,7 +913,7 @@ class _Search:
     def _selects_targets(self, ev: _Eval, targets: Mapping[str, str]) -> bool:
         """Report whether ev's build list selects the target of every module it has."""
         assert ev.bl is not None
-        return all(targets.get(p) == v for p, v in ev.bl.versions.items() if p not in self.mains)
+        return all(p in self.mains for p, _ in ev.bl.versions.items() - targets.items())
 
     def replacement_of(self, i: int, ev: _Eval, path: str) -> str:
         assert ev.bl is not None
