@@ -317,7 +317,8 @@ class _Facts:
     def __init__(self, client: ProxyClient) -> None:
         self.client = client
         self.knowledge = Knowledge()
-        self._started: dict[ModuleVersion, asyncio.Task[None]] = {}
+        # module version -> its fetch while one runs (None: known, cached or done)
+        self._started: dict[ModuleVersion, asyncio.Task[None] | None] = {}
 
     async def version_list(self, path: str) -> None:
         try:
@@ -337,21 +338,44 @@ class _Facts:
     async def gomod(self, m: ModuleVersion) -> None:
         """Fetch m's go.mod (asked for): a failure other than not found is raised."""
         task = self._start(m)
-        await asyncio.shield(task)
+        if task is not None:
+            await asyncio.shield(task)
         if m not in self.knowledge.gomods and m not in self.knowledge.failed:
             # The speculative fetch failed: ask again so the error is raised here.
             self.knowledge.gomods[m] = await self.client.mod(m.path, m.version)
 
-    def _start(self, m: ModuleVersion) -> asyncio.Task[None]:
-        task = self._started.get(m)
-        if task is None:
-            task = asyncio.create_task(self._fetch_graph(m))
-            self._started[m] = task
-        return task
+    def _start(self, m: ModuleVersion) -> asyncio.Task[None] | None:
+        """Start fetching m's go.mod (and its unpruned graph) unless it is known; a
+        go.mod the caches hold is taken at once, without a task. Return the task
+        still fetching m, if any."""
+        work = [m]
+        while work:
+            x = work.pop()
+            if x in self._started:
+                continue
+            self._started[x] = None
+            if x in self.knowledge.gomods or x in self.knowledge.failed:
+                continue
+            try:
+                data = self.client.cached_mod(x.path, x.version)
+            except GoalignError:
+                data = None  # the fetch reports it, if anyone asks
+            if data is None:
+                self._started[x] = asyncio.create_task(self._fetch_graph(x))
+            else:
+                work += self._took(x, data)
+        return self._started[m]
+
+    def _took(self, m: ModuleVersion, data: bytes) -> list[ModuleVersion]:
+        """Keep m's go.mod; return the go.mod files to fetch with it (its requirements,
+        when its graph is unpruned)."""
+        self.knowledge.gomods[m] = data
+        summary = self.knowledge.summary(m, data)
+        if isinstance(summary, GoalignError) or summary.pruned:
+            return []
+        return [r for r in summary.requires if r.version and not gover.is_toolchain(r.path)]
 
     async def _fetch_graph(self, m: ModuleVersion) -> None:
-        if m in self.knowledge.gomods or m in self.knowledge.failed:
-            return
         try:
             data = await self.client.mod(m.path, m.version)
         except NotFound as error:
@@ -359,10 +383,7 @@ class _Facts:
             return
         except GoalignError:
             return
-        self.knowledge.gomods[m] = data
-        summary = self.knowledge.summary(m, data)
-        if not isinstance(summary, GoalignError) and not summary.pruned:
-            self.prefetch(summary.requires)
+        self.prefetch(self._took(m, data))
 
     def prefetch(self, modules: Iterable[ModuleVersion]) -> None:
         """Start fetching these go.mod files (and their unpruned graphs) in the
@@ -373,11 +394,11 @@ class _Facts:
 
     async def settle(self) -> None:
         """Wait for every fetch started so far (and those they start)."""
-        while pending := [t for t in self._started.values() if not t.done()]:
+        while pending := [t for t in self._started.values() if t is not None and not t.done()]:
             await asyncio.gather(*pending, return_exceptions=True)
 
     async def cancel(self) -> None:
-        tasks = [t for t in self._started.values() if not t.done()]
+        tasks = [t for t in self._started.values() if t is not None and not t.done()]
         for task in tasks:
             task.cancel()
         if tasks:

@@ -63,12 +63,21 @@ class BuildListLoad:
         tasks: dict[asyncio.Task[bytes], mvs.GoModSource] = {}
 
         def start_wanted() -> None:
-            for source in self.loader.wanted():
-                tasks[asyncio.create_task(self._fetch(source))] = source
-                self.known += 1
+            # What the caches hold is fed at once (feeding may want more); the rest
+            # is fetched concurrently.
+            while wanted := self.loader.wanted():
+                for source in wanted:
+                    self.known += 1
+                    data = None
+                    if isinstance(source, ModuleVersion):
+                        data = self.client.cached_mod(source.path, source.version)
+                    if data is None:
+                        tasks[asyncio.create_task(self._fetch(source))] = source
+                    else:
+                        self._feed(source, data)
 
-        start_wanted()
         try:
+            start_wanted()
             while tasks:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
@@ -78,14 +87,9 @@ class BuildListLoad:
                     except NotFound as missing:
                         # Go lists the module anyway and reports it at the end.
                         self.loader.fail(source, _reason(missing, source))
+                        self.read += 1
                     else:
-                        if isinstance(source, ModuleVersion):
-                            self._served.add(source)
-                        if isinstance(source, ModuleVersion) and self._summary is not None:
-                            self.loader.feed_summary(source, self._summary(source, data))
-                        else:
-                            self.loader.feed(source, data, name=self._name(source))
-                    self.read += 1
+                        self._feed(source, data)
                 start_wanted()
                 if progress is not None:
                     progress(self.read, self.known)
@@ -103,6 +107,15 @@ class BuildListLoad:
             raise
         await self._check_listed(build_list, None)
         return build_list
+
+    def _feed(self, source: mvs.GoModSource, data: bytes) -> None:
+        if isinstance(source, ModuleVersion):
+            self._served.add(source)
+        if isinstance(source, ModuleVersion) and self._summary is not None:
+            self.loader.feed_summary(source, self._summary(source, data))
+        else:
+            self.loader.feed(source, data, name=self._name(source))
+        self.read += 1
 
     async def _fetch(self, source: mvs.GoModSource) -> bytes:
         if isinstance(source, mvs.LocalGoMod):

@@ -305,6 +305,16 @@ class ProxyClient:
         canonical_request(path, version)
         return await self._file(path, version, "mod")
 
+    def cached_mod(self, path: str, version: str) -> bytes | None:
+        """Return path@version's go.mod if a cache (this client's memory, Go's module
+        cache or goalign's) has it, else None; never touches the network.
+
+        What :meth:`mod` would return without awaiting anything: a caller loading a
+        graph from warm caches need not start a task per file.
+        """
+        canonical_request(path, version)
+        return self._cached(path, version, "mod")
+
     async def info(self, path: str, version: str) -> VersionInfo:
         """Return the ``.info`` answer for path@version: its canonical version and time.
 
@@ -440,7 +450,7 @@ class ProxyClient:
             hint="run once without --offline (or `go mod download`) to fill the cache",
         )
 
-    async def _file(self, path: str, version: str, kind: FileKind) -> bytes:
+    def _cached(self, path: str, version: str, kind: FileKind) -> bytes | None:
         key = (kind, path, version)
         data = self._memory.get(key)
         if data is not None:
@@ -449,9 +459,15 @@ class ProxyClient:
         data = self._from_cache(path, version, kind)
         if data is not None:
             self._memory[key] = data
+        return data
+
+    async def _file(self, path: str, version: str, kind: FileKind) -> bytes:
+        data = self._cached(path, version, kind)
+        if data is not None:
             return data
         self._check_offline(f"{path}@{version}")
         rel = _rel(path, version, kind)
+        key = (kind, path, version)
 
         async def fetch() -> bytes:
             data = await self._try_proxies(
