@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 from goalign import gover
 from goalign.errors import GoalignError, InputError, InvalidPath, ModuleError, ResolutionError
-from goalign.modfile import File, ModfileError, parse_lax
+from goalign.modfile import File, ModfileError, parse_lax, read_simple_lax
 from goalign.module import ModuleVersion, check_import_path
 from goalign.strconv import quote
 
@@ -142,19 +142,26 @@ def _implicit_summary(m: ModuleVersion) -> ModSummary:
 
 def _read_summary(data: bytes, name: str, source: ModuleVersion) -> ModSummary:
     """Return the summary of go.mod data read for source; raise ModuleError if unparsable."""
-    try:
-        f = parse_lax(data, name)
-    except ModfileError as error:
-        raise ModuleError(source.path, source.version, f"parsing {name}: {error}") from error
-    go = f.go.version if f.go else ""
-    requires = [r.mod for r in f.require]
+    simple = read_simple_lax(data)
+    if simple is not None:
+        module, go, requires = simple
+        toolchain = ""
+    else:
+        try:
+            f = parse_lax(data, name)
+        except ModfileError as error:
+            raise ModuleError(source.path, source.version, f"parsing {name}: {error}") from error
+        module = f.module.mod.path if f.module else ""
+        go = f.go.version if f.go else ""
+        toolchain = f.toolchain.name if f.toolchain else ""
+        requires = [r.mod for r in f.require]
     if go and gover.compare(go, STRICT_VERSION) >= 0:
         requires.append(ModuleVersion("go", go))
     return ModSummary(
-        module=f.module.mod.path if f.module else "",
+        module=module,
         version=source.version,
         go=go,
-        toolchain=f.toolchain.name if f.toolchain else "",
+        toolchain=toolchain,
         requires=tuple(requires),
         pruned=bool(go) and gover.compare(go, PRUNING_VERSION) >= 0,
     )

@@ -57,6 +57,7 @@ from goalign.modfile.rule import (
     is_indirect,
     parse,
     parse_lax,
+    read_simple_lax,
 )
 from goalign.modfile.syntax import FileSyntax
 
@@ -106,6 +107,7 @@ __all__ = [
     "parse",
     "parse_lax",
     "parse_syntax",
+    "read_simple_lax",
     "set_indirect",
     "set_require",
     "set_require_at_most_two",
