@@ -644,12 +644,22 @@ class GraphLoader:
     :meth:`feed` (or :meth:`fail` when it cannot be had); new needs appear as files
     arrive. When :attr:`done` is true, :meth:`build_list` gives the result.
 
+    ``known``, when given, is asked first for each go.mod the loader needs and
+    returns its :func:`read_summary` result (as :meth:`feed_summary` takes it) or
+    None; what it knows is taken at once, without a trip through :meth:`wanted`
+    (a caller holding most files already loads many graphs this way).
+
     Construction raises InputError for what Go refuses before it even warns about
     excluded requirements (:attr:`warnings`): a main go.mod without a module line, a
     malformed or reserved module path, or conflicting replacements.
     """
 
-    def __init__(self, main: File) -> None:
+    def __init__(
+        self,
+        main: File,
+        known: Callable[[GoModSource], ModSummary | ModuleError | None] | None = None,
+    ) -> None:
+        self._known = known
         main_path = _check_main_module(main)
         try:
             check_import_path(main_path)
@@ -883,7 +893,7 @@ class GraphLoader:
                 self._graph._require(m, summary.requires)
                 self._expand(m, unpruned=unpruned)
                 continue
-            source = self.source_of(m)
+            source = self._known_source(m)
             if source in self._summaries:
                 self._load(m, source)
                 self._expand(m, unpruned=unpruned)
@@ -892,6 +902,16 @@ class GraphLoader:
                 self._waiting[source] = []
                 self._new.append(source)
             self._waiting[source].append((m, unpruned))
+
+    def _known_source(self, m: ModuleVersion) -> GoModSource:
+        """Return where m's go.mod comes from, its summary taken from ``known`` if that
+        has it and the loader does not yet."""
+        source = self.source_of(m)
+        if self._known is not None and source not in self._summaries:
+            result = self._known(source)
+            if result is not None:
+                self._summaries[source] = result
+        return source
 
     def _load(self, m: ModuleVersion, source: GoModSource) -> None:
         result = self._summaries[source]

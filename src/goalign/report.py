@@ -2,8 +2,9 @@
 pull-request body with a Mermaid graph of the requirement chains.
 
 Pure: takes the answer and returns strings (rich renders the text into a string, with
-colour only when asked). ``docs/report-schema.md`` documents the JSON object field by
-field and ``docs/report-schema.json`` is its JSON Schema.
+colour only when asked; plain lines and the list form of the moves need no rich, so it
+is imported only for a table or colour). ``docs/report-schema.md`` documents the JSON
+object field by field and ``docs/report-schema.json`` is its JSON Schema.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ import json
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from rich import box
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, Literal
 
 from goalign import semver
 from goalign.module import ModuleVersion
 from goalign.mvs import BuildList, BuildListEntry
 from goalign.solver import Conflict, Demand, Edit, Solution
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 __all__ = [
     "SCHEMA",
@@ -331,7 +331,42 @@ def _diff(change: Change) -> str:
     return "".join(difflib.unified_diff(old, new, before, f"b/{change.name}"))
 
 
+class _Line:
+    """A line of text output as styled pieces; made a rich Text only when printed in
+    colour."""
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.pieces: list[tuple[str, str]] = [(text, style)]
+
+    def append(self, text: str, style: str = "") -> None:
+        self.pieces.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _ in self.pieces)
+
+    def rich(self) -> Text:
+        from rich.text import Text
+
+        (first, base), *rest = self.pieces
+        out = Text(first, style=base)  # the first piece's style is the line's
+        for text, style in rest:
+            out.append(text, style=style)
+        return out
+
+
+def _cell_len(text: str) -> int:
+    """Return the terminal columns text takes."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 def _console(buffer: io.StringIO, *, color: bool, width: int) -> Console:
+    from rich.console import Console
+
     return Console(
         file=buffer,
         width=width,
@@ -363,12 +398,12 @@ def _table_width(report: Report, rows: Sequence[Move]) -> int:
         ["direction", *(r.direction for r in rows)],
         ["risk", *(r.risk for r in rows)],
     ]
-    return sum(max(cell_len(c) for c in column) for column in columns) + 3 * (len(columns) - 1)
+    return sum(max(_cell_len(c) for c in column) for column in columns) + 3 * (len(columns) - 1)
 
 
-def _move_line(report: Report, row: Move) -> Text:
+def _move_line(report: Report, row: Move) -> _Line:
     """Return a move as one line: ``module (direction, risk): artifact before -> after, ...``."""
-    line = Text("  ")
+    line = _Line("  ")
     line.append(row.module, style="bold" if row.moved else "")
     line.append(f" ({row.direction}, {row.risk}):" if row.moved else ":")
     held = [(n, c) for n, c in zip(_headers(report), row.cells, strict=True) if c != "-"]
@@ -379,6 +414,10 @@ def _move_line(report: Report, row: Move) -> Text:
 
 
 def _moves_table(report: Report, rows: Sequence[Move]) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, header_style="bold")
     table.add_column("module", no_wrap=True)
     for header in _headers(report):
@@ -421,9 +460,9 @@ def to_text(
     ``color`` adds ANSI styles; ``width`` bounds the table (a column never wraps).
     """
     buffer = io.StringIO()
-    rich_console = _console(buffer, color=color, width=width)
+    consoles: list[Console] = []
 
-    def line(text: Text | None = None) -> None:
+    def line(text: _Line | None = None) -> None:
         # Without colour a printable line is written as it is: rich would print the
         # same (lines are never wrapped), much slower.
         if text is None:
@@ -431,20 +470,22 @@ def to_text(
         elif not color and text.plain.isprintable():
             buffer.write(text.plain + "\n")
         else:
-            rich_console.print(text)
+            if not consoles:
+                consoles.append(_console(buffer, color=color, width=width))
+            consoles[0].print(text.rich())
 
     s = report.solution
     head_style = {"aligned": "green", "impossible": "red"}.get(report.status, "yellow")
-    line(Text(summary(report), style=f"bold {head_style}"))
+    line(_Line(summary(report), style=f"bold {head_style}"))
     if quiet:
         return buffer.getvalue()
-    line(Text(f"host: {report.host}; plugins: {', '.join(report.plugins)}"))
+    line(_Line(f"host: {report.host}; plugins: {', '.join(report.plugins)}"))
     rows = moves(report)
     shown = rows if verbose else [r for r in rows if r.moved]
     if shown:
         line()
         title = "shared modules" if verbose else "shared modules that move"
-        line(Text(f"{title} ({len(shown)} of {len(rows)}):", style="bold"))
+        line(_Line(f"{title} ({len(shown)} of {len(rows)}):", style="bold"))
         if _table_width(report, shown) <= width:
             # Rendered apart so the padding rich leaves at the ends of lines can go.
             table_buffer = io.StringIO()
@@ -458,17 +499,17 @@ def to_text(
                 line(_move_line(report, row))
     if s.edits:
         line()
-        line(Text("edits:", style="bold"))
+        line(_Line("edits:", style="bold"))
     for e in s.edits:
         risk = " (risky)" if e.risky else ""
         reason = f": {e.reason}" if e.reason else ""
-        edit_line = Text(f"  {e.artifact}: {e.op} {e.module} {e.from_} -> {e.to}")
+        edit_line = _Line(f"  {e.artifact}: {e.op} {e.module} {e.from_} -> {e.to}")
         edit_line.append(risk, style="bold red")
         edit_line.append(reason)
         line(edit_line)
     for v in s.violations:
         line(
-            Text(
+            _Line(
                 f"  {v.artifact}: violates {v.requirer} requires {v.module}@{v.required}"
                 f" (pinned {v.pinned})",
                 style="red",
@@ -476,16 +517,16 @@ def to_text(
         )
     for c in s.conflicts:
         line()
-        line(Text(f"conflict: {c.module}: {c.explanation}", style="bold red"))
+        line(_Line(f"conflict: {c.module}: {c.explanation}", style="bold red"))
         for d in c.demands:
-            line(Text(f"  {d.format()}"))
+            line(_Line(f"  {d.format()}"))
         if verbose and c.tried:
-            line(Text(f"  tried: {', '.join(c.tried)}"))
+            line(_Line(f"  tried: {', '.join(c.tried)}"))
         for option in c.options:
-            line(Text(f"  option: {option}", style="cyan"))
+            line(_Line(f"  option: {option}", style="cyan"))
     if verbose:
         line()
-        line(Text(_stats_line(report), style="dim"))
+        line(_Line(_stats_line(report), style="dim"))
     diffs = "".join(_diff(c) for c in report.changes)
     if diffs:
         line()

@@ -163,6 +163,14 @@ class Knowledge:
             result = self.summaries[(source, data)] = read_summary(source, data)
         return result
 
+    def known(self, source: GoModSource) -> ModSummary | ModuleError | None:
+        """Return the summary of a proxy go.mod already fetched, else None (for
+        :class:`~goalign.mvs.GraphLoader`'s ``known``)."""
+        if isinstance(source, LocalGoMod):
+            return None
+        data = self.gomods.get(source)
+        return None if data is None else self.summary(source, data)
+
 
 @dataclass(frozen=True)
 class Needs:
@@ -642,7 +650,7 @@ class _Search:
     def _load(self, base: _Base, roots: Assign, go: str, text: bytes) -> _Eval:
         loader = self._grown(base, roots, go)
         if loader is None:
-            loader = GraphLoader(parse(text, f"{base.art.name}/go.mod"))
+            loader = GraphLoader(parse(text, f"{base.art.name}/go.mod"), self.k.known)
         missing = False
         while batch := loader.wanted():
             for source in batch:
