@@ -1012,10 +1012,58 @@ def test_selected_version_is_highest_node(universe: Universe) -> None:
 def _result(loader: GraphLoader) -> tuple[str, list[tuple[ModuleVersion, object, object]]]:
     graph = loader.graph
     edges = [(m, graph.required_by(m), graph.requirers(m)) for m in graph.nodes()]
+    edges += [(ModuleVersion(p, graph.selected(p)), "selected", ()) for p in graph.selected_paths()]
     try:
         return loader.build_list().format(), edges
     except GoalignError as error:
         return f"error: {error}", edges
+
+
+def test_seeded_loader_keeps_its_own_main_module_and_excludes() -> None:
+    """Two cases the generated ones meet rarely: the seed's graph holds a node of the
+    new main module's path (which stays the main module, selected above it), and a
+    seed that excludes a version the new module does not (no seeding, or it would
+    lose that version)."""
+    a1, a2, b1 = module("a1"), module("a2"), module("b1")
+    universe = Universe(
+        go_mod(MAIN, "1.16", [b1], f"exclude {a2.path} {a2.version}\n"),
+        {
+            a1: go_mod(a1.path, "1.16", []),
+            a2: go_mod(a2.path, "1.16", []),
+            b1: go_mod(b1.path, "1.16", [a1, a2]),
+        },
+    )
+    seed = _fed(GraphLoader(modfile.parse(universe.main)), universe)
+    assert seed.build_list().versions == {a1.path: a1.version, b1.path: b1.version}
+    for extra in ("", f"exclude {a2.path} {a2.version}\n"):
+        other = modfile.parse(go_mod(a1.path, "1.16", [b1], extra))
+        seeded = _fed(GraphLoader(other, seed=seed), universe)
+        assert _result(seeded) == _result(_fed(GraphLoader(other), universe))
+        assert seeded.graph.selected(a1.path) == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(universe=universes(), data=st.data())
+def test_seeded_loader_equals_a_fresh_load(universe: Universe, data: st.DataObject) -> None:
+    """A load seeded with another main module's finished load over the same go.mod
+    files gives the graph, build list and errors a fresh load gives, and leaves the
+    seed as it was; the seed is taken only when both load unpruned graphs, replace and
+    exclude the same."""
+    present = sorted(universe.modules)
+    requires = data.draw(st.lists(st.sampled_from(present), max_size=4, unique_by=lambda m: m.path))
+    same = data.draw(st.booleans())  # the seed's own excludes, or none
+    main = modfile.parse(universe.main)
+    extra = "".join(f"exclude {x.mod.path} {x.mod.version}\n" for x in main.exclude) if same else ""
+    # The other main module may be one the universe holds: the seed's graph then has
+    # nodes of the new main module's path.
+    path = data.draw(st.sampled_from(["y.com/other", "x.com/a", "x.com/b"]))
+    go = data.draw(st.sampled_from(["", "1.16", "1.21"]))
+    other = modfile.parse(go_mod(path, go, [r for r in requires if r.path != path], extra))
+    seed = _fed(GraphLoader(main), universe)
+    before = _result(seed)
+    seeded = _fed(GraphLoader(other, seed=seed), universe)
+    assert _result(seeded) == _result(_fed(GraphLoader(other), universe))
+    assert _result(seed) == before, "seeding changed the seed's graph"
 
 
 @settings(max_examples=400, deadline=None)

@@ -251,18 +251,28 @@ class ModuleGraph:
         return seen
 
     def _restricted(
-        self, nodes: set[ModuleVersion], roots: tuple[ModuleVersion, ...]
+        self,
+        nodes: set[ModuleVersion],
+        roots: tuple[ModuleVersion, ...],
+        main: ModuleVersion | None = None,
     ) -> ModuleGraph:
         """Return the subgraph on nodes (closed under requirements), with the main
-        module requiring roots; the roots' own nodes are added by the caller."""
-        g = ModuleGraph(self._main)
-        g._requires[self._main] = roots
+        module (this one, or main) requiring roots; the roots' own nodes are added by
+        the caller."""
+        main = main or self._main
+        g = ModuleGraph(main)
+        g._requires[main] = roots
         for m in self._requires:
             if m in nodes:
                 g._requires[m] = self._requires[m]
         # A path whose selected node stays keeps its version; only the others compare.
+        # (The main module's path stays the main module's.)
         selected = self._selected
-        kept = {m.path: m.version for m in nodes if selected.get(m.path) == m.version}
+        kept = {
+            m.path: m.version
+            for m in nodes
+            if selected.get(m.path) == m.version and m.path != main.path
+        }
         g._selected.update(kept)
         for m in nodes:
             if m.path not in kept:
@@ -644,6 +654,12 @@ class GraphLoader:
     :meth:`feed` (or :meth:`fail` when it cannot be had); new needs appear as files
     arrive. When :attr:`done` is true, :meth:`build_list` gives the result.
 
+    ``seed``, a finished load of another main module over the same modules, lends
+    its graph when both are unpruned (go < 1.17) and replace and exclude the same:
+    what a root of this module reaches there is taken whole, since in an unpruned
+    graph it does not depend on the main module. Many artifacts over one set of
+    modules load in a fraction of the time this way.
+
     ``known``, when given, is asked first for each go.mod the loader needs and
     returns its :func:`read_summary` result (as :meth:`feed_summary` takes it) or
     None; what it knows is taken at once, without a trip through :meth:`wanted`
@@ -658,6 +674,8 @@ class GraphLoader:
         self,
         main: File,
         known: Callable[[GoModSource], ModSummary | ModuleError | None] | None = None,
+        *,
+        seed: GraphLoader | None = None,
     ) -> None:
         self._known = known
         main_path = _check_main_module(main)
@@ -707,9 +725,35 @@ class GraphLoader:
         self._enqueued: set[tuple[ModuleVersion, bool]] = set()
         self._work: deque[tuple[ModuleVersion, bool]] = deque()
         if self._early is None:
+            if seed is not None and self._can_seed(seed):
+                self._seed(seed)
             for root in self._roots:
                 self._enqueue(root, unpruned=not self._pruned)
             self._drain()
+
+    def _can_seed(self, seed: GraphLoader) -> bool:
+        return (
+            not self._pruned
+            and not seed._pruned
+            and seed.done
+            and not seed._failed
+            and seed._early is None
+            and not seed._stops_before_listing
+            and seed._replace == self._replace
+            and seed._exclude == self._exclude
+        )
+
+    def _seed(self, seed: GraphLoader) -> None:
+        """Take from seed's graph everything this module's roots reach there."""
+        reach = seed._graph._reachable([r for r in self._roots if r in seed._graph])
+        graph = seed._graph._restricted(reach, self._roots, self._main)
+        for r in self._roots:
+            graph._requires.setdefault(r, None)
+            graph._select(r)
+        self._graph = graph
+        self._loaded = {m: s for m, s in seed._loaded.items() if m in reach}
+        self._enqueued = {(m, True) for m in reach}
+        self._summaries = dict(seed._summaries)
 
     def extended(self, required: Sequence[ModuleVersion]) -> GraphLoader | None:
         """Return a loader for this main module with these requirements set (added, or
