@@ -441,13 +441,17 @@ def _read_artifact(folder: Path, name: str) -> tuple[Artifact, bytes, bytes | No
 
 
 async def _original_build_list(
-    art: Artifact, folder: Path, knowledge: Knowledge, client: ProxyClient
+    art: Artifact,
+    folder: Path,
+    knowledge: Knowledge,
+    client: ProxyClient,
+    seed: GraphLoader | None,
 ) -> BuildList | None:
     """Return an artifact's build list as its go.mod stands, from the go.mod files the
-    solve already fetched (asking the client for any it did not); None when Go could
-    not list it either."""
+    solve already fetched (asking the client for any it did not) and what the host's
+    load (seed) holds; None when Go could not list it either."""
     try:
-        loader = GraphLoader(art.file)
+        loader = GraphLoader(art.file, knowledge.known, seed=seed)
     except InputError:
         return None
 
@@ -537,15 +541,18 @@ async def align(
     pinned = [ModuleVersion(path, version) for path, version in sorted(config.pins.items())]
     facts.prefetch(pinned)
     try:
+        seed = None
         if built is not None:
             host_list = built.build_list
         else:
             say("loading the host's build list")
-            host_list = await BuildListLoad(config.host, client, facts.knowledge.summary).run(
+            host_load = BuildListLoad(config.host, client, facts.knowledge.summary)
+            host_list = await host_load.run(
                 lambda done, known: say(
                     f"loading the host's build list: {done}/{known} go.mod files"
                 )
             )
+            seed = host_load.loader
         say("reading the plugins' module graphs")
         await facts.settle()
     except BaseException:
@@ -612,7 +619,7 @@ async def align(
     say("listing the build lists before the edits")
     before: dict[str, BuildList] = {host_art.name: host_list}
     for art in plugin_arts:
-        original = await _original_build_list(art, names[art.name], facts.knowledge, client)
+        original = await _original_build_list(art, names[art.name], facts.knowledge, client, seed)
         if original is not None:
             before[art.name] = original
     after = dict(before)

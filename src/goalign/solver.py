@@ -481,6 +481,8 @@ class _Search:
         self.dead: list[_DeadEnd] = []
         self.downgrade = problem.strategy == "downgrade"
         self.mains = frozenset(b.module for b in bases)
+        # A finished load lent to the first load of each other artifact (see GraphLoader)
+        self.seed: GraphLoader | None = None
         # ids of (evaluations..., targets) -> them (kept alive for their ids), and the
         # first rule they break
         self._violations: dict[
@@ -645,12 +647,16 @@ class _Search:
         done = self.k.loads.get(key)
         if done is None:
             done = self.k.loads[key] = self._load(base, roots, go, text)
+        if self.seed is None and done.loader is not None:
+            self.seed = done.loader  # the host's, mostly: run() evaluates it first
         return done
 
     def _load(self, base: _Base, roots: Assign, go: str, text: bytes) -> _Eval:
         loader = self._grown(base, roots, go)
         if loader is None:
-            loader = GraphLoader(parse(text, f"{base.art.name}/go.mod"), self.k.known)
+            loader = GraphLoader(
+                parse(text, f"{base.art.name}/go.mod"), self.k.known, seed=self.seed
+            )
         missing = False
         while batch := loader.wanted():
             for source in batch:
