@@ -246,6 +246,12 @@ def _check_solve(args: argparse.Namespace) -> None:
         raise UsageError("--branch", "needs --write (the branch holds the written edits)")
 
 
+def _artifacts(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the keyword arguments of every command that reads a host and plugins
+    through the proxy."""
+    return {"host": args.host, "plugins": args.plugin, "proxy": args.proxy, "offline": args.offline}
+
+
 def _solve_or_check(args: argparse.Namespace, *, write: bool) -> int:
     from goalign.cli.solve import run
 
@@ -257,33 +263,36 @@ def _solve_or_check(args: argparse.Namespace, *, write: bool) -> int:
         bot = BotOptions(args.branch, args.commit_message, pr_body)
     return run(
         args.directory,
-        host=args.host,
-        plugins=args.plugin,
         strategy=args.strategy,
         write=write,
         fmt=args.fmt,
-        proxy=args.proxy,
-        offline=args.offline,
         allow_host_upgrade=args.allow_host_upgrade,
         quiet=args.quiet,
         verbose=args.verbose,
         bot=bot,
+        **_artifacts(args),
     )
 
 
-@_command(
-    "solve",
+# The options solve and check share, in the order --help lists them.
+_SOLVING = (
     "directory",
     "host",
     "plugin",
     "strategy",
-    _opt("--write", action="store_true", help="Write the go.mod and go.sum edits, all at once."),
     "format",
     "proxy",
     "offline",
     "allow_host_upgrade",
     "quiet",
     "verbose",
+)
+
+
+@_command(
+    "solve",
+    *_SOLVING,
+    _opt("--write", action="store_true", help="Write the go.mod and go.sum edits, all at once."),
     _opt(
         "--branch",
         metavar="NAME",
@@ -322,20 +331,7 @@ def _solve(args: argparse.Namespace) -> int:
     return _solve_or_check(args, write=args.write)
 
 
-@_command(
-    "check",
-    "directory",
-    "host",
-    "plugin",
-    "strategy",
-    "format",
-    "proxy",
-    "offline",
-    "allow_host_upgrade",
-    "quiet",
-    "verbose",
-    check=_check_quiet_verbose,
-)
+@_command("check", *_SOLVING, check=_check_quiet_verbose)
 def _check(args: argparse.Namespace) -> int:
     """Check that the host and its plugins are aligned; change nothing (for CI).
 
@@ -425,14 +421,7 @@ def _explain(args: argparse.Namespace) -> int:
     from goalign.cli.explain import run
 
     return run(
-        args.modules,
-        args.directory,
-        host=args.host,
-        plugins=args.plugin,
-        fmt=args.fmt,
-        proxy=args.proxy,
-        offline=args.offline,
-        max_chains=args.max_chains,
+        args.modules, args.directory, fmt=args.fmt, max_chains=args.max_chains, **_artifacts(args)
     )
 
 
@@ -461,15 +450,7 @@ def _graph(args: argparse.Namespace) -> int:
     """
     from goalign.cli.graph import run
 
-    return run(
-        args.directory,
-        host=args.host,
-        plugins=args.plugin,
-        fmt=args.fmt,
-        artifact=args.artifact,
-        proxy=args.proxy,
-        offline=args.offline,
-    )
+    return run(args.directory, fmt=args.fmt, artifact=args.artifact, **_artifacts(args))
 
 
 @_command(
