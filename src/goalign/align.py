@@ -29,10 +29,9 @@ import zipfile
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from goalign import goimports, gosum, gover, modfile, semver
-from goalign.buildinfo import BuildInfo
 from goalign.errors import GoalignError, InputError, ResolutionError
 from goalign.loading import BuildListLoad, read_go_mod
 from goalign.module import ModuleVersion
@@ -60,6 +59,9 @@ from goalign.solver import (
     VersionList,
     solve,
 )
+
+if TYPE_CHECKING:
+    from goalign.buildinfo import BuildInfo
 
 __all__ = [
     "CONFIG_NAME",

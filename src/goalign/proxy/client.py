@@ -28,12 +28,10 @@ import base64
 import email.utils
 import errno
 import io
-import logging
 import os
 import random
 import ssl
 import urllib.parse
-import urllib.request
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -82,7 +80,6 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-logger = logging.getLogger("goalign.proxy")
 
 _MAX_REDIRECTS: Final = 10
 _MAX_ERROR_DETAIL_LINES: Final = 8
@@ -147,7 +144,9 @@ class ProxyReporter:
 
     def warning(self, message: str) -> None:
         """Report something the user should know (a GOPROXY entry goalign cannot use)."""
-        logger.warning("%s", message)
+        import logging  # only this default needs it: start-up stays light
+
+        logging.getLogger("goalign.proxy").warning("%s", message)
 
     def retrying(self, url: str, retry: int, delay: float, reason: str) -> None:
         """Report that a request failed with ``reason`` and is retried after ``delay`` s."""
@@ -1040,7 +1039,9 @@ def _parse_proxy(url: str, fall_through_on_any_error: bool) -> _Proxy:
     if parts.scheme == "file":
         if parts.netloc or parts.query or parts.fragment:
             raise InputError(f"invalid file:// proxy URL with non-path elements: {shown}")
-        root = Path(urllib.request.url2pathname(parts.path))
+        from urllib.request import url2pathname  # slow to import; for file:// only
+
+        root = Path(url2pathname(parts.path))
         return _Proxy(url.rstrip("/"), shown, None, root, fall_through_on_any_error)
     if parts.scheme not in ("http", "https"):
         if not parts.scheme:
