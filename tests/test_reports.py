@@ -10,6 +10,7 @@ hits, seconds) are set to 0, and the scenario's proxy URL to ``file:///SCENARIO/
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import re
@@ -161,6 +162,23 @@ def test_moves_table(reports: dict[str, report.Report]) -> None:
     cache = three["example.com/three-plugins/cache"]
     assert cache.cells == ("-", "-", "v1.0.0 -> v1.1.0", "v1.1.0")
     assert cache.direction == "up"
+
+
+def test_plain_table_is_what_rich_prints(reports: dict[str, report.Report]) -> None:
+    """Without colour the moves table is written without rich: line for line what
+    rich prints, every shared module of every case (moving or not)."""
+    tables = 0
+    for rep in reports.values():
+        rows = report.moves(rep)
+        if not rows:
+            continue
+        buffer = io.StringIO()
+        report._console(buffer, color=False, width=200).print(report._moves_table(rep, rows))
+        assert [x.rstrip() for x in buffer.getvalue().splitlines()] == report._plain_table(
+            rep, rows
+        )
+        tables += 1
+    assert tables > 20
 
 
 def test_moves_too_wide_for_a_table_are_listed(reports: dict[str, report.Report]) -> None:

@@ -389,16 +389,36 @@ def _headers(report: Report) -> list[str]:
     ]
 
 
+def _table_cells(report: Report, rows: Sequence[Move]) -> list[list[str]]:
+    """Return the moves table's rows of cells, the header's first."""
+    header = ["module", *_headers(report), "direction", "risk"]
+    return [header, *([r.module, *r.cells, r.direction, r.risk] for r in rows)]
+
+
+def _column_widths(cells: list[list[str]]) -> list[int]:
+    return [max(_cell_len(c) for c in column) for column in zip(*cells, strict=True)]
+
+
 def _table_width(report: Report, rows: Sequence[Move]) -> int:
     """Return the width the moves table needs with no cell cut (one space each side
-    of a column rule; an upper bound for rich's layout)."""
-    columns = [
-        ["module", *(r.module for r in rows)],
-        *([h, *(r.cells[k] for r in rows)] for k, h in enumerate(_headers(report))),
-        ["direction", *(r.direction for r in rows)],
-        ["risk", *(r.risk for r in rows)],
-    ]
-    return sum(max(_cell_len(c) for c in column) for column in columns) + 3 * (len(columns) - 1)
+    of a column rule)."""
+    widths = _column_widths(_table_cells(report, rows))
+    return sum(widths) + 3 * (len(widths) - 1)
+
+
+def _plain_table(report: Report, rows: Sequence[Move]) -> list[str]:
+    """Return the lines of the moves table as rich prints it without colour when it
+    fits (every column as wide as its widest cell, three spaces apart, a rule under
+    the header), right-stripped; rich is needed only for colour."""
+    cells = _table_cells(report, rows)
+    widths = _column_widths(cells)
+
+    def row(values: list[str]) -> str:
+        padded = (v + " " * (w - _cell_len(v)) for v, w in zip(values, widths, strict=True))
+        return "   ".join(padded).rstrip()
+
+    rule = "\u2500" * (sum(widths) + 3 * (len(widths) - 1))
+    return [row(cells[0]), rule, *(row(values) for values in cells[1:])]
 
 
 def _move_line(report: Report, row: Move) -> _Line:
@@ -486,7 +506,9 @@ def to_text(
         line()
         title = "shared modules" if verbose else "shared modules that move"
         line(_Line(f"{title} ({len(shown)} of {len(rows)}):", style="bold"))
-        if _table_width(report, shown) <= width:
+        if _table_width(report, shown) <= width and not color:
+            buffer.writelines(table_line + "\n" for table_line in _plain_table(report, shown))
+        elif _table_width(report, shown) <= width:
             # Rendered apart so the padding rich leaves at the ends of lines can go.
             table_buffer = io.StringIO()
             _console(table_buffer, color=color, width=width).print(_moves_table(report, shown))
