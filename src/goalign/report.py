@@ -1,10 +1,10 @@
 """Rendering an alignment: the JSON report v1, text for a terminal, and a Markdown
 pull-request body with a Mermaid graph of the requirement chains.
 
-Pure: takes the answer and returns strings (rich renders the text into a string, with
-colour only when asked; plain lines and the list form of the moves need no rich, so it
-is imported only for a table or colour). ``docs/report-schema.md`` documents the JSON
-object field by field and ``docs/report-schema.json`` is its JSON Schema.
+Pure: takes the answer and returns strings. The text is written as is without colour
+and rendered by rich with it, so rich is imported only for colour.
+``docs/report-schema.md`` documents the JSON object field by field and
+``docs/report-schema.json`` is its JSON Schema.
 """
 
 from __future__ import annotations
