@@ -472,9 +472,7 @@ async def _original_build_list(
                     loader.feed(source, read_go_mod(path), name=str(path))
                 except InputError as error:
                     loader.fail(source, str(error))
-            elif source in knowledge.gomods:
-                loader.feed_summary(source, knowledge.summary(source, knowledge.gomods[source]))
-            elif source in knowledge.failed:
+            elif source in knowledge.failed:  # what knowledge has, the loader took (known)
                 loader.fail(source, knowledge.failed[source])
             else:
                 missing.append(source)
@@ -988,20 +986,14 @@ async def _render_go_sum(
 
     # Most hashes are in some go.sum already; only the others are computed, concurrently.
     entries: list[tuple[str, str, str]] = []
-    unknown: list[ModuleVersion] = []
-    for m in mod_lines:
-        h1 = known.get((m.path, m.version + "/go.mod"))
-        if h1 is None:
-            unknown.append(m)
-        else:
-            entries.append((m.path, m.version + "/go.mod", h1))
-    zips: list[ModuleVersion] = []
-    for m in zip_lines:
-        h1 = known.get((m.path, m.version))
-        if h1 is None:
-            zips.append(m)
-        else:
-            entries.append((m.path, m.version, h1))
+    unknown: dict[str, list[ModuleVersion]] = {"/go.mod": [], "": []}
+    for lines, suffix in ((mod_lines, "/go.mod"), (zip_lines, "")):
+        for m in lines:
+            h1 = known.get((m.path, m.version + suffix))
+            if h1 is None:
+                unknown[suffix].append(m)
+            else:
+                entries.append((m.path, m.version + suffix, h1))
 
     async def mod_hash(m: ModuleVersion) -> tuple[str, str, str]:
         data = knowledge.gomods.get(m)
@@ -1014,7 +1006,7 @@ async def _render_go_sum(
         return m.path, m.version, gosum.hash_zip(zipped, name=f"{m} zip")
 
     entries += await asyncio.gather(
-        *(mod_hash(m) for m in sorted(unknown, key=str)),
-        *(zip_hash(m) for m in sorted(zips, key=str)),
+        *(mod_hash(m) for m in sorted(unknown["/go.mod"], key=str)),
+        *(zip_hash(m) for m in sorted(unknown[""], key=str)),
     )
     return gosum.GoSum(entries).format()

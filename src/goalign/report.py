@@ -506,9 +506,10 @@ def to_text(
         line()
         title = "shared modules" if verbose else "shared modules that move"
         line(_Line(f"{title} ({len(shown)} of {len(rows)}):", style="bold"))
-        if _table_width(report, shown) <= width and not color:
+        fits = _table_width(report, shown) <= width
+        if fits and not color:
             buffer.writelines(table_line + "\n" for table_line in _plain_table(report, shown))
-        elif _table_width(report, shown) <= width:
+        elif fits:
             # Rendered apart so the padding rich leaves at the ends of lines can go.
             table_buffer = io.StringIO()
             _console(table_buffer, color=color, width=width).print(_moves_table(report, shown))
